@@ -1,0 +1,37 @@
+using CustomerExperience.Web.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerExperience.Web.Data;
+
+/// <remarks>
+/// Add a migration from the repository root with
+/// <c>dotnet ef migrations add NAME --project src/CustomerExperience.Web --startup-project tools/CustomerExperience.Migrations --output-dir Data/Migrations</c>.
+/// </remarks>
+public class AppDbContext(DbContextOptions<AppDbContext> options) : DbContext(options)
+{
+    public const string Schema = "cx";
+
+    public DbSet<Location> Locations => Set<Location>();
+    public DbSet<LocationClosure> LocationClosures => Set<LocationClosure>();
+    public DbSet<Service> Services => Set<Service>();
+    public DbSet<Resource> Resources => Set<Resource>();
+    public DbSet<WorkingHours> WorkingHours => Set<WorkingHours>();
+    public DbSet<ResourceClosure> ResourceClosures => Set<ResourceClosure>();
+    public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<Appointment> Appointments => Set<Appointment>();
+    public DbSet<OutboundEmail> OutboundEmails => Set<OutboundEmail>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasDefaultSchema(Schema);
+        modelBuilder.HasPostgresExtension("btree_gist");
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.Properties<string>().HaveMaxLength(400);
+    }
+}

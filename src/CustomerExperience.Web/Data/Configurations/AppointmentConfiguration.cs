@@ -1,0 +1,24 @@
+using CustomerExperience.Web.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CustomerExperience.Web.Data.Configurations;
+
+public class AppointmentConfiguration : IEntityTypeConfiguration<Appointment>
+{
+    /// <summary>The exclusion constraint (added by SQL in the first migration) that makes double booking impossible.</summary>
+    public const string NoOverlapConstraint = "appointments_no_overlap";
+
+    public void Configure(EntityTypeBuilder<Appointment> builder)
+    {
+        builder.HasOne(a => a.Customer).WithMany().HasForeignKey(a => a.CustomerId);
+        builder.HasOne(a => a.Service).WithMany().HasForeignKey(a => a.ServiceId);
+        builder.HasOne(a => a.Location).WithMany().HasForeignKey(a => a.LocationId);
+        builder.HasOne(a => a.Resource).WithMany().HasForeignKey(a => a.ResourceId);
+        builder.Property(a => a.CancellationReason).HasMaxLength(400);
+        builder.HasIndex(a => a.ManageTokenHash).IsUnique();
+        builder.HasIndex(a => new { a.LocationId, a.Start });
+        builder.HasIndex(a => new { a.CustomerId, a.Start });
+        builder.Ignore(a => a.IsActive);
+    }
+}

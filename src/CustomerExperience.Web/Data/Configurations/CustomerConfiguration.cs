@@ -1,0 +1,17 @@
+using CustomerExperience.Web.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CustomerExperience.Web.Data.Configurations;
+
+public class CustomerConfiguration : IEntityTypeConfiguration<Customer>
+{
+    public void Configure(EntityTypeBuilder<Customer> builder)
+    {
+        builder.Property(c => c.Email).HasMaxLength(254);
+        builder.Property(c => c.NormalizedEmail).HasMaxLength(254);
+        builder.HasIndex(c => c.NormalizedEmail).IsUnique();
+        builder.Property(c => c.Phone).HasMaxLength(40);
+        builder.Ignore(c => c.Greeting);
+    }
+}

@@ -1,0 +1,42 @@
+using CustomerExperience.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace CustomerExperience.Web.Data;
+
+public static class DatabaseSetup
+{
+    public const string ConnectionStringName = "Default";
+
+    public static void AddDatabase(this WebApplicationBuilder builder, string connectionString)
+    {
+        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        builder.Services.AddDbContext<AppDbContext>((services, options) => options
+            .UseNpgsql(services.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history", AppDbContext.Schema))
+            .UseSnakeCaseNamingConvention());
+        // First hosted service: the schema exists before the scheduler or any request touches it.
+        builder.Services.AddHostedService<DatabaseMigrator>();
+    }
+}
+
+/// <summary>Applies migrations (and, when asked, the demo data) at start-up, before anything else runs.</summary>
+public partial class DatabaseMigrator(IServiceScopeFactory scopes, IOptions<AppOptions> options, ILogger<DatabaseMigrator> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(
+            async ct => await db.Database.MigrateAsync(ct), cancellationToken);
+        LogMigrated(logger);
+
+        if (options.Value.SeedDemoData)
+            await scope.ServiceProvider.GetRequiredService<DemoData>().SeedAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is up to date")]
+    private static partial void LogMigrated(ILogger logger);
+}

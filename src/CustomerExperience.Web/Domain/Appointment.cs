@@ -1,0 +1,84 @@
+namespace CustomerExperience.Web.Domain;
+
+public enum AppointmentStatus { Booked, CheckedIn, Completed, Cancelled, NoShow }
+
+public enum BookingSource { Online, FrontDesk, Rebooking }
+
+public class Appointment
+{
+    public Guid Id { get; set; }
+    public Guid CustomerId { get; set; }
+    public Customer? Customer { get; set; }
+    public Guid ServiceId { get; set; }
+    public Service? Service { get; set; }
+    public Guid LocationId { get; set; }
+    public Location? Location { get; set; }
+    public Guid ResourceId { get; set; }
+    public Resource? Resource { get; set; }
+    public DateTimeOffset Start { get; private set; }
+    public DateTimeOffset End { get; private set; }
+    /// <summary>End plus the service's buffer: what the no-double-booking constraint protects.</summary>
+    public DateTimeOffset BlockedUntil { get; private set; }
+    public AppointmentStatus Status { get; private set; } = AppointmentStatus.Booked;
+    public BookingSource Source { get; set; }
+    /// <summary>iCalendar SEQUENCE: raised on every change the customer's calendar must follow.</summary>
+    public int CalendarSequence { get; private set; }
+    /// <summary>SHA-256 of the manage token; the token itself is only ever in the customer's email.</summary>
+    public byte[] ManageTokenHash { get; set; } = [];
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? CheckedInAt { get; private set; }
+    public DateTimeOffset? CompletedAt { get; private set; }
+    public DateTimeOffset? CancelledAt { get; private set; }
+    public string? CancellationReason { get; private set; }
+
+    public bool IsActive => Status is AppointmentStatus.Booked or AppointmentStatus.CheckedIn;
+
+    public void Schedule(DateTimeOffset start, TimeSpan duration, TimeSpan buffer)
+    {
+        Start = start.ToUniversalTime();
+        End = Start + duration;
+        BlockedUntil = End + buffer;
+    }
+
+    public void Reschedule(DateTimeOffset start, TimeSpan duration, TimeSpan buffer, Guid resourceId)
+    {
+        if (Status != AppointmentStatus.Booked)
+            throw new InvalidOperationException($"A {Status} visit cannot be rescheduled.");
+        Schedule(start, duration, buffer);
+        ResourceId = resourceId;
+        CalendarSequence++;
+    }
+
+    public void Cancel(string reason, DateTimeOffset now)
+    {
+        if (!IsActive)
+            throw new InvalidOperationException($"A {Status} visit cannot be cancelled.");
+        Status = AppointmentStatus.Cancelled;
+        CancellationReason = reason;
+        CancelledAt = now;
+        CalendarSequence++;
+    }
+
+    public void CheckIn(DateTimeOffset now)
+    {
+        if (Status != AppointmentStatus.Booked)
+            throw new InvalidOperationException($"A {Status} visit cannot be checked in.");
+        Status = AppointmentStatus.CheckedIn;
+        CheckedInAt = now;
+    }
+
+    public void Complete(DateTimeOffset now)
+    {
+        if (!IsActive)
+            throw new InvalidOperationException($"A {Status} visit cannot be completed.");
+        Status = AppointmentStatus.Completed;
+        CompletedAt = now;
+    }
+
+    public void MarkNoShow()
+    {
+        if (Status != AppointmentStatus.Booked)
+            throw new InvalidOperationException($"A {Status} visit cannot be marked as a no-show.");
+        Status = AppointmentStatus.NoShow;
+    }
+}

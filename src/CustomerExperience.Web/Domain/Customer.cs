@@ -1,0 +1,36 @@
+namespace CustomerExperience.Web.Domain;
+
+public enum TimeOfDayPreference { Any, Morning, Afternoon, Evening }
+
+public class Customer
+{
+    public Guid Id { get; set; }
+    public required string FullName { get; set; }
+    public string? PreferredName { get; set; }
+    /// <summary>How to say the preferred name, e.g. "SHAR-lot".</summary>
+    public string? Pronunciation { get; set; }
+    private string email = "";
+
+    public required string Email
+    {
+        get => email;
+        set
+        {
+            email = value.Trim();
+            NormalizedEmail = Normalize(value);
+        }
+    }
+
+    /// <summary>Lower-cased email: customers are matched by email, case-insensitively.</summary>
+    public string NormalizedEmail { get; private set; } = "";
+    public string? Phone { get; set; }
+    public DateOnly? DateOfBirth { get; set; }
+    public TimeOfDayPreference PreferredTimeOfDay { get; set; }
+    public Guid? PreferredLocationId { get; set; }
+    public bool EmailOptOut { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public string Greeting => string.IsNullOrWhiteSpace(PreferredName) ? FullName : PreferredName;
+
+    public static string Normalize(string email) => email.Trim().ToLowerInvariant();
+}

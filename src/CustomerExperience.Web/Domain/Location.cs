@@ -1,0 +1,32 @@
+namespace CustomerExperience.Web.Domain;
+
+public class Location
+{
+    public Guid Id { get; set; }
+    public required string Slug { get; set; }
+    public required string Name { get; set; }
+    public required string AddressLine { get; set; }
+    public required string City { get; set; }
+    public required string Region { get; set; }
+    public required string PostalCode { get; set; }
+    /// <summary>IANA zone id, e.g. America/New_York.</summary>
+    public required string TimeZoneId { get; set; }
+    public required string Phone { get; set; }
+    public string? DirectionsUrl { get; set; }
+    public string? ArrivalNotes { get; set; }
+    public List<LocationClosure> Closures { get; set; } = [];
+
+    public string FullAddress => $"{AddressLine}, {City}, {Region} {PostalCode}";
+
+    public TimeZoneInfo TimeZone => TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);
+}
+
+/// <summary>A day or days when the whole location is closed (holidays).</summary>
+public class LocationClosure
+{
+    public Guid Id { get; set; }
+    public Guid LocationId { get; set; }
+    public DateOnly From { get; set; }
+    public DateOnly To { get; set; }
+    public required string Reason { get; set; }
+}

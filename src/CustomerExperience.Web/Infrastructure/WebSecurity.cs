@@ -1,0 +1,52 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+
+namespace CustomerExperience.Web.Infrastructure;
+
+public static class WebSecurity
+{
+    /// <summary>Rate-limit policy for public endpoints that write or look up tokens: per client address.</summary>
+    public const string PublicWritePolicy = "public-write";
+
+    public static void AddWebSecurity(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddDataProtection().SetApplicationName("CustomerExperience");
+        builder.Services.AddSingleton<DbXmlRepository>();
+        builder.Services.AddOptions<KeyManagementOptions>()
+            .Configure<DbXmlRepository>((options, repository) => options.XmlRepository = repository);
+
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "cx.af";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+
+        var limits = builder.Configuration.GetSection("RateLimits");
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(PublicWritePolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = limits.GetValue("PublicWritePerMinute", 30),
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
+        });
+    }
+
+    public static void UseSecurityHeaders(this WebApplication app) => app.Use(async (context, next) =>
+    {
+        var headers = context.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+        headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'";
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
+        await next();
+    });
+}

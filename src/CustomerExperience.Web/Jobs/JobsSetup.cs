@@ -1,0 +1,40 @@
+using CustomerExperience.Web.Infrastructure;
+using CustomerExperience.Web.Messaging;
+using Quartz;
+
+namespace CustomerExperience.Web.Jobs;
+
+public static class JobsSetup
+{
+    /// <summary>Quartz on the app's own Postgres, clustered: every node runs the scheduler, each firing runs on one node.</summary>
+    public static void AddJobs(this WebApplicationBuilder builder, string connectionString)
+    {
+        var outbox = builder.Configuration.GetSection(OutboxOptions.Section).Get<OutboxOptions>() ?? new OutboxOptions();
+        var runJobs = builder.Configuration.GetSection(AppOptions.Section).Get<AppOptions>()?.RunJobs ?? true;
+
+        builder.AddQuartz(q =>
+        {
+            q.ConfigureScheduler(s => s.InstanceName = "CustomerExperience");
+            q.UsePersistentStore(store =>
+            {
+                store.UsePostgres(connectionString);
+                store.UseSystemTextJsonSerializer();
+                store.UseClustering();
+                store.ProvisionSchema();
+            });
+
+            q.ScheduleJob<DeliverOutboxJob>(
+                trigger => trigger
+                    .WithIdentity("deliver-outbox", "messaging")
+                    .StartNow()
+                    .WithSimpleSchedule(s => s.WithInterval(outbox.PollInterval).RepeatForever().MeasureIntervalFromCompletion()),
+                job => job.WithIdentity(DeliverOutboxJob.Key).RequestRecovery());
+            q.AddQuartzHealthChecks();
+        });
+        builder.AddQuartzHostedService(o =>
+        {
+            o.WaitForJobsToComplete = true;
+            o.AutoStart = runJobs;
+        });
+    }
+}

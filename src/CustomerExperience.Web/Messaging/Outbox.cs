@@ -1,0 +1,28 @@
+using CustomerExperience.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerExperience.Web.Messaging;
+
+/// <summary>Adds emails to the outbox table in the caller's transaction, so they exist exactly when the change that caused them does.</summary>
+public class Outbox(AppDbContext db, TimeProvider clock)
+{
+    /// <summary>Returns false when a message with the same idempotency key was already queued (nothing is added).</summary>
+    public async Task<bool> EnqueueAsync(EmailMessage message, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("Queue emails inside the transaction of the change that causes them.");
+
+        var now = clock.GetUtcNow();
+        var added = await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO cx.outbound_emails
+                (id, kind, idempotency_key, to_address, to_name, subject, text_body, html_body, ics, ics_method,
+                 unsubscribe_url, customer_id, appointment_id, status, attempts, next_attempt_at, created_at)
+            VALUES
+                ({Guid.CreateVersion7()}, {message.Kind}, {message.IdempotencyKey}, {message.ToAddress}, {message.ToName},
+                 {message.Subject}, {message.TextBody}, {message.HtmlBody}, {message.Ics}, {message.IcsMethod},
+                 {message.UnsubscribeUrl}, {message.CustomerId}, {message.AppointmentId}, 'Pending', 0, {now}, {now})
+            ON CONFLICT (idempotency_key) DO NOTHING
+            """, cancellationToken);
+        return added == 1;
+    }
+}

@@ -1,0 +1,158 @@
+using System.Net.Mail;
+using CustomerExperience.Web.Domain;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace CustomerExperience.Web.Messaging;
+
+/// <summary>
+/// Delivers due outbox rows. Rows are claimed with FOR UPDATE SKIP LOCKED and leased, so any number of
+/// nodes can run this at once without sending a row twice; a node that dies mid-send gives its rows
+/// back when the lease runs out.
+/// </summary>
+public partial class OutboxDispatcher(
+    NpgsqlDataSource dataSource,
+    SmtpEmailSender sender,
+    IOptions<OutboxOptions> outboxOptions,
+    IOptions<SmtpOptions> smtpOptions,
+    TimeProvider clock,
+    ILogger<OutboxDispatcher> logger)
+{
+    private readonly OutboxOptions options = outboxOptions.Value;
+
+    public sealed record Result(int Sent, int Retried, int Dead)
+    {
+        public int Claimed => Sent + Retried + Dead;
+    }
+
+    /// <summary>Claims and sends batches until nothing is due or <paramref name="budget"/> has passed.</summary>
+    public async Task<Result> DeliverDueAsync(TimeSpan budget, CancellationToken cancellationToken)
+    {
+        var total = new Result(0, 0, 0);
+        var started = clock.GetTimestamp();
+        while (clock.GetElapsedTime(started) < budget)
+        {
+            var batch = await DeliverBatchAsync(cancellationToken);
+            total = new Result(total.Sent + batch.Sent, total.Retried + batch.Retried, total.Dead + batch.Dead);
+            if (batch.Claimed < options.BatchSize)
+                break;
+        }
+        return total;
+    }
+
+    public async Task<Result> DeliverBatchAsync(CancellationToken cancellationToken)
+    {
+        var claimed = await ClaimAsync(cancellationToken);
+        int sent = 0, retried = 0, dead = 0;
+        await Parallel.ForEachAsync(
+            claimed,
+            new ParallelOptions { MaxDegreeOfParallelism = smtpOptions.Value.MaxParallel, CancellationToken = cancellationToken },
+            async (email, ct) =>
+            {
+                try
+                {
+                    await sender.SendAsync(email, ct);
+                    await MarkSentAsync(email.Id);
+                    Interlocked.Increment(ref sent);
+                }
+                catch (Exception ex) when (ex is SmtpException or IOException or FormatException or InvalidOperationException or System.Net.Sockets.SocketException)
+                {
+                    var error = Describe(ex, email.ToAddress);
+                    if (email.Attempts >= options.MaxAttempts)
+                    {
+                        await MarkDeadAsync(email.Id, error, ct);
+                        Interlocked.Increment(ref dead);
+                        LogDead(logger, email.Id, email.Kind, email.Attempts, error);
+                    }
+                    else
+                    {
+                        var retryAt = clock.GetUtcNow() + options.RetryDelay(email.Attempts);
+                        await MarkRetryAsync(email.Id, error, retryAt, ct);
+                        Interlocked.Increment(ref retried);
+                        LogRetry(logger, email.Id, email.Kind, email.Attempts, retryAt, error);
+                    }
+                }
+            });
+        return new Result(sent, retried, dead);
+    }
+
+    private async Task<List<OutboundEmail>> ClaimAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var command = dataSource.CreateCommand("""
+            UPDATE cx.outbound_emails o
+            SET status = 'Sending', attempts = o.attempts + 1, lease_until = $2
+            WHERE o.id IN (
+                SELECT id FROM cx.outbound_emails
+                WHERE (status = 'Pending' AND next_attempt_at <= $1) OR (status = 'Sending' AND lease_until < $1)
+                ORDER BY next_attempt_at
+                LIMIT $3
+                FOR UPDATE SKIP LOCKED)
+            RETURNING o.id, o.kind, o.idempotency_key, o.to_address, o.to_name, o.subject, o.text_body, o.html_body,
+                      o.ics, o.ics_method, o.unsubscribe_url, o.attempts
+            """);
+        command.Parameters.AddWithValue(now);
+        command.Parameters.AddWithValue(now + options.Lease);
+        command.Parameters.AddWithValue(options.BatchSize);
+
+        var claimed = new List<OutboundEmail>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            claimed.Add(new OutboundEmail
+            {
+                Id = reader.GetGuid(0),
+                Kind = reader.GetString(1),
+                IdempotencyKey = reader.GetString(2),
+                ToAddress = reader.GetString(3),
+                ToName = reader.IsDBNull(4) ? null : reader.GetString(4),
+                Subject = reader.GetString(5),
+                TextBody = reader.GetString(6),
+                HtmlBody = reader.IsDBNull(7) ? null : reader.GetString(7),
+                Ics = reader.IsDBNull(8) ? null : reader.GetString(8),
+                IcsMethod = reader.IsDBNull(9) ? null : reader.GetString(9),
+                UnsubscribeUrl = reader.IsDBNull(10) ? null : reader.GetString(10),
+                Attempts = reader.GetInt32(11),
+                Status = OutboundEmailStatus.Sending,
+            });
+        }
+        return claimed;
+    }
+
+    // CancellationToken.None: once a message has left, recording that must not be cut short by shutdown.
+    private Task MarkSentAsync(Guid id) => ExecuteAsync(
+        "UPDATE cx.outbound_emails SET status = 'Sent', sent_at = $2, lease_until = NULL, last_error = NULL WHERE id = $1",
+        CancellationToken.None, id, clock.GetUtcNow());
+
+    private Task MarkRetryAsync(Guid id, string error, DateTimeOffset retryAt, CancellationToken cancellationToken) => ExecuteAsync(
+        "UPDATE cx.outbound_emails SET status = 'Pending', next_attempt_at = $2, last_error = $3, lease_until = NULL WHERE id = $1",
+        cancellationToken, id, retryAt, error);
+
+    private Task MarkDeadAsync(Guid id, string error, CancellationToken cancellationToken) => ExecuteAsync(
+        "UPDATE cx.outbound_emails SET status = 'Dead', last_error = $2, lease_until = NULL WHERE id = $1",
+        cancellationToken, id, error);
+
+    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken, params object[] values)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        foreach (var value in values)
+            command.Parameters.AddWithValue(value);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The error as stored and logged: no recipient address in it.</summary>
+    private static string Describe(Exception ex, string recipient)
+    {
+        var detail = ex is SmtpException smtp ? $"{ex.GetType().Name} ({smtp.StatusCode}): {ex.Message}" : $"{ex.GetType().Name}: {ex.Message}";
+        if (ex.InnerException is not null)
+            detail += $" ← {ex.InnerException.GetType().Name}: {ex.InnerException.Message}";
+        detail = detail.Replace(recipient, "<recipient>", StringComparison.OrdinalIgnoreCase);
+        return detail.Length <= 1000 ? detail : detail[..1000];
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Email {EmailId} ({Kind}) failed on attempt {Attempts}; retrying at {RetryAt:u}: {Error}")]
+    private static partial void LogRetry(ILogger logger, Guid emailId, string kind, int attempts, DateTimeOffset retryAt, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Email {EmailId} ({Kind}) gave up after {Attempts} attempts: {Error}")]
+    private static partial void LogDead(ILogger logger, Guid emailId, string kind, int attempts, string error);
+}

@@ -1,0 +1,56 @@
+using CustomerExperience.Web.Data;
+using CustomerExperience.Web.Infrastructure;
+using CustomerExperience.Web.Jobs;
+using CustomerExperience.Web.Messaging;
+
+var builder = WebApplication.CreateBuilder(args);
+
+string connectionString;
+try
+{
+    connectionString = StartupChecks.RequireConnectionString(builder.Configuration);
+    StartupChecks.Require<SmtpOptions>(builder.Configuration, SmtpOptions.Section);
+    StartupChecks.Require<AppOptions>(builder.Configuration, AppOptions.Section);
+}
+catch (StartupChecks.ConfigurationProblem problem)
+{
+    Console.Error.WriteLine($"crit: Configuration: {problem.Message}");
+    return 1;
+}
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddOptions<AppOptions>().BindConfiguration(AppOptions.Section).ValidateDataAnnotations();
+builder.AddDatabase(connectionString);
+builder.AddMessaging();
+builder.AddJobs(connectionString);
+builder.AddWebSecurity();
+builder.Services.AddRazorPages();
+builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+builder.Services.AddScoped<DemoData>();
+
+var app = builder.Build();
+
+if (!app.Environment.IsDevelopment())
+    app.UseExceptionHandler("/Error");
+app.UseStatusCodePagesWithReExecute("/Status/{0}");
+app.UseSecurityHeaders();
+app.UseStaticFiles();
+app.UseRouting();
+app.UseRateLimiter();
+app.UseAntiforgery();
+app.MapHealth();
+app.MapRazorPages();
+
+try
+{
+    await StartupChecks.VerifyAsync(app, CancellationToken.None);
+    await app.RunAsync();
+    return 0;
+}
+catch (StartupChecks.ConfigurationProblem problem)
+{
+    app.Logger.LogCritical("{Problem}", problem.Message);
+    return 1;
+}
+
+public partial class Program;
