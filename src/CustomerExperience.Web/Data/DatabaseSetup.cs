@@ -2,18 +2,21 @@ using CustomerExperience.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
 
 namespace CustomerExperience.Web.Data;
 
 public static class DatabaseSetup
 {
-    public const string ConnectionStringName = "Default";
+    /// <summary>The Npgsql settings every AppDbContext uses: the app, <c>dotnet ef</c> and the tests.</summary>
+    public static void ConfigureNpgsql(NpgsqlDbContextOptionsBuilder npgsql) =>
+        npgsql.MigrationsHistoryTable("__ef_migrations_history", AppDbContext.Schema);
 
     public static void AddDatabase(this WebApplicationBuilder builder, string connectionString)
     {
         builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         builder.Services.AddDbContext<AppDbContext>((services, options) => options
-            .UseNpgsql(services.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history", AppDbContext.Schema))
+            .UseNpgsql(services.GetRequiredService<NpgsqlDataSource>(), ConfigureNpgsql)
             .UseSnakeCaseNamingConvention());
         // First hosted service: the schema exists before the scheduler or any request touches it.
         builder.Services.AddHostedService<DatabaseMigrator>();

@@ -9,7 +9,7 @@ public class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<AppDbConte
     public AppDbContext CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<AppDbContext>()
             .UseNpgsql(Environment.GetEnvironmentVariable("ConnectionStrings__Default") ?? "Host=127.0.0.1;Database=customer_experience",
-                npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history", AppDbContext.Schema))
+                DatabaseSetup.ConfigureNpgsql)
             .UseSnakeCaseNamingConvention()
             .Options);
 }

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CustomerExperience.Tests.Infrastructure;
+
+/// <summary>The real app against a real database and real SMTP (maildev); settings and services can be overridden per test.</summary>
+public class AppFactory(string connectionString) : WebApplicationFactory<Program>
+{
+    public Dictionary<string, string?> Settings { get; } = new()
+    {
+        ["ConnectionStrings:Default"] = connectionString,
+        ["Smtp:Host"] = TestSettings.SmtpHost,
+        ["Smtp:Port"] = TestSettings.SmtpPort.ToString(),
+        ["Smtp:EnableSsl"] = "false",
+        ["Smtp:From"] = "appointments@northside-imaging.example",
+        ["App:PublicBaseUrl"] = "http://127.0.0.1:5080",
+        ["App:RunJobs"] = "false",
+    };
+
+    public Action<IServiceCollection>? TestServices { get; set; }
+
+    public string ConnectionString => connectionString;
+
+    public AppFactory With(string key, string? value)
+    {
+        Settings[key] = value;
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in Settings)
+            builder.UseSetting(key, value);
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        if (TestServices is not null)
+            builder.ConfigureTestServices(TestServices);
+    }
+}

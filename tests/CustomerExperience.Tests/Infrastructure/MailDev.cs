@@ -1,0 +1,32 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace CustomerExperience.Tests.Infrastructure;
+
+/// <summary>Reads what reached maildev through its REST API. Tests use unique recipients, so they never see each other's mail.</summary>
+public sealed class MailDev
+{
+    private static readonly HttpClient Http = new() { BaseAddress = new Uri(TestSettings.MailDevUrl) };
+
+    public static async Task<IReadOnlyList<JsonElement>> MessagesToAsync(string address)
+    {
+        var all = await Http.GetFromJsonAsync<JsonElement[]>("/email") ?? [];
+        return all.Where(m => m.GetProperty("to").EnumerateArray()
+                .Any(to => string.Equals(to.GetProperty("address").GetString(), address, StringComparison.OrdinalIgnoreCase)))
+            .ToList();
+    }
+
+    /// <summary>Waits until at least <paramref name="count"/> messages to the address have arrived, then returns all of them.</summary>
+    public static async Task<IReadOnlyList<JsonElement>> WaitForAsync(string address, int count = 1, TimeSpan? timeout = null)
+    {
+        IReadOnlyList<JsonElement> messages = [];
+        await Eventually.TrueAsync(async () => (messages = await MessagesToAsync(address)).Count >= count,
+            timeout ?? TimeSpan.FromSeconds(15), $"{count} message(s) to {address} in maildev");
+        return messages;
+    }
+
+    public static Task<string> SourceAsync(JsonElement message) =>
+        Http.GetStringAsync($"/email/{message.GetProperty("id").GetString()}/source");
+
+    public static string UniqueAddress(string tag) => $"{tag}-{Guid.NewGuid():N}@example.test";
+}

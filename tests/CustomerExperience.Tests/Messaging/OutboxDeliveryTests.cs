@@ -1,0 +1,198 @@
+using System.Text.Json;
+using CustomerExperience.Tests.Infrastructure;
+using CustomerExperience.Web.Data;
+using CustomerExperience.Web.Domain;
+using CustomerExperience.Web.Messaging;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CustomerExperience.Tests.Messaging;
+
+public class OutboxDeliveryTests : IAsyncLifetime
+{
+    private const string Ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:a@b\r\nDTSTAMP:20270101T000000Z\r\nDTSTART:20270102T140000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2027, 1, 4, 15, 0, 0, TimeSpan.Zero));
+    private readonly TcpProxy smtp = new(TestSettings.SmtpHost, TestSettings.SmtpPort);
+    private AppFactory app = null!;
+
+    public async Task InitializeAsync()
+    {
+        var connectionString = await TestDatabases.CreateAsync(nameof(OutboxDeliveryTests));
+        smtp.Start();
+        app = new AppFactory(connectionString)
+        {
+            TestServices = services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)),
+        };
+        app.With("Smtp:Port", smtp.Port.ToString());
+        _ = app.Server;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await app.DisposeAsync();
+        await smtp.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_message_queued_in_a_rolled_back_transaction_is_never_sent()
+    {
+        var to = MailDev.UniqueAddress("rollback");
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            Assert.True(await scope.ServiceProvider.GetRequiredService<Outbox>().EnqueueAsync(Message(to), default));
+            await transaction.RollbackAsync();
+        }
+
+        var result = await Dispatcher.DeliverBatchAsync(default);
+
+        Assert.Equal(0, result.Claimed);
+        Assert.Equal(0, await CountAsync(to));
+        Assert.Empty(await MailDev.MessagesToAsync(to));
+    }
+
+    [Fact]
+    public async Task A_committed_message_arrives_once_with_text_html_and_calendar_parts()
+    {
+        var to = MailDev.UniqueAddress("committed");
+        var message = Message(to) with { Ics = Ics, IcsMethod = "REQUEST" };
+        await EnqueueCommittedAsync(message);
+        await EnqueueCommittedAsync(message);
+
+        var first = await Dispatcher.DeliverBatchAsync(default);
+        var second = await Dispatcher.DeliverBatchAsync(default);
+
+        Assert.Equal(1, first.Sent);
+        Assert.Equal(0, second.Claimed);
+        var delivered = Assert.Single(await MailDev.WaitForAsync(to));
+        Assert.Equal("Your visit on Tuesday — confirmed", delivered.GetProperty("subject").GetString());
+        var source = await MailDev.SourceAsync(delivered);
+        Assert.Contains("multipart/mixed", source);
+        Assert.Contains("multipart/alternative", source);
+        Assert.Contains("text/plain", source);
+        Assert.Contains("text/html", source);
+        Assert.Matches("text/calendar;[^\r\n]*method=REQUEST", source);
+        Assert.Contains("invite.ics", source);
+        Assert.Contains(SmtpEmailSender.MessageId(message.IdempotencyKey, "northside-imaging.example"), source);
+        Assert.Equal(OutboundEmailStatus.Sent, (await RowAsync(to)).Status);
+    }
+
+    [Fact]
+    public async Task Unsubscribe_headers_are_added_for_marketing_like_messages()
+    {
+        var to = MailDev.UniqueAddress("unsubscribe");
+        await EnqueueCommittedAsync(Message(to) with { UnsubscribeUrl = "https://clinic.example/unsubscribe/abc" });
+
+        await Dispatcher.DeliverBatchAsync(default);
+
+        var source = await MailDev.SourceAsync(Assert.Single(await MailDev.WaitForAsync(to)));
+        Assert.Contains("List-Unsubscribe: <https://clinic.example/unsubscribe/abc>", source);
+        Assert.Contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click", source);
+    }
+
+    [Fact]
+    public async Task While_smtp_is_down_messages_are_retried_with_backoff_and_delivered_when_it_returns()
+    {
+        var to = MailDev.UniqueAddress("smtpdown");
+        var start = clock.GetUtcNow();
+        await EnqueueCommittedAsync(Message(to));
+        await smtp.StopAsync();
+
+        var firstTry = await Dispatcher.DeliverBatchAsync(default);
+        var afterFirst = await RowAsync(to);
+        clock.Advance(TimeSpan.FromSeconds(29));
+        var tooEarly = await Dispatcher.DeliverBatchAsync(default);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var secondTry = await Dispatcher.DeliverBatchAsync(default);
+        var afterSecond = await RowAsync(to);
+        smtp.Start();
+        clock.Advance(TimeSpan.FromSeconds(60));
+        var thirdTry = await Dispatcher.DeliverBatchAsync(default);
+
+        Assert.Equal(1, firstTry.Retried);
+        Assert.Equal(start.AddSeconds(30), afterFirst.NextAttemptAt);
+        Assert.NotNull(afterFirst.LastError);
+        Assert.Equal(0, tooEarly.Claimed);
+        Assert.Equal(1, secondTry.Retried);
+        // Exponential: 30 s after the first failure, then 60 s after the second.
+        Assert.Equal(start.AddSeconds(90), afterSecond.NextAttemptAt);
+        Assert.Equal(1, thirdTry.Sent);
+        Assert.Single(await MailDev.WaitForAsync(to));
+        var delivered = await RowAsync(to);
+        Assert.Equal(OutboundEmailStatus.Sent, delivered.Status);
+        Assert.Equal(3, delivered.Attempts);
+    }
+
+    [Fact]
+    public async Task A_message_that_keeps_failing_is_marked_dead_after_the_last_attempt()
+    {
+        var to = MailDev.UniqueAddress("dead");
+        await EnqueueCommittedAsync(Message(to));
+        await smtp.StopAsync();
+
+        for (var attempt = 0; attempt < 8; attempt++)
+        {
+            await Dispatcher.DeliverBatchAsync(default);
+            clock.Advance(TimeSpan.FromHours(3));
+        }
+
+        var row = await RowAsync(to);
+        Assert.Equal(OutboundEmailStatus.Dead, row.Status);
+        Assert.Equal(8, row.Attempts);
+        Assert.DoesNotContain(to, row.LastError);
+        smtp.Start();
+    }
+
+    [Fact]
+    public async Task A_row_left_sending_by_a_dead_process_is_sent_after_its_lease_expires()
+    {
+        var to = MailDev.UniqueAddress("lease");
+        await EnqueueCommittedAsync(Message(to));
+        await using (var db = TestDatabases.Context(app.ConnectionString))
+        {
+            // What a process that died between claiming and sending leaves behind.
+            await db.OutboundEmails.Where(e => e.ToAddress == to).ExecuteUpdateAsync(s => s
+                .SetProperty(e => e.Status, OutboundEmailStatus.Sending)
+                .SetProperty(e => e.Attempts, 1)
+                .SetProperty(e => e.LeaseUntil, clock.GetUtcNow().AddMinutes(2)));
+        }
+
+        var whileLeased = await Dispatcher.DeliverBatchAsync(default);
+        clock.Advance(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
+        var afterLease = await Dispatcher.DeliverBatchAsync(default);
+
+        Assert.Equal(0, whileLeased.Claimed);
+        Assert.Equal(1, afterLease.Sent);
+        Assert.Single(await MailDev.WaitForAsync(to));
+    }
+
+    private OutboxDispatcher Dispatcher => app.Services.GetRequiredService<OutboxDispatcher>();
+
+    private static EmailMessage Message(string to) => new(
+        "test", $"test:{to}", to, "Ada Lovelace", "Your visit on Tuesday — confirmed",
+        "Plain text: see you Tuesday.", "<p>HTML: see you <strong>Tuesday</strong>.</p>");
+
+    private async Task EnqueueCommittedAsync(EmailMessage message)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await scope.ServiceProvider.GetRequiredService<Outbox>().EnqueueAsync(message, default);
+        await transaction.CommitAsync();
+    }
+
+    private async Task<OutboundEmail> RowAsync(string to)
+    {
+        await using var db = TestDatabases.Context(app.ConnectionString);
+        return await db.OutboundEmails.AsNoTracking().SingleAsync(e => e.ToAddress == to);
+    }
+
+    private async Task<int> CountAsync(string to)
+    {
+        await using var db = TestDatabases.Context(app.ConnectionString);
+        return await db.OutboundEmails.CountAsync(e => e.ToAddress == to);
+    }
+}
