@@ -1,0 +1,18 @@
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace CustomerExperience.BrowserTests.Infrastructure;
+
+public static class Accessibility
+{
+    /// <summary>Runs axe on the page and fails with a readable list of every serious or critical violation.</summary>
+    public static async Task AssertNoSeriousViolationsAsync(IPage page)
+    {
+        var result = await page.RunAxe();
+        var serious = result.Violations
+            .Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} — {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}")
+            .ToList();
+        Assert.True(serious.Count == 0, $"axe found on {page.Url}:\n" + string.Join("\n", serious));
+    }
+}

@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Sockets;
+using CustomerExperience.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace CustomerExperience.BrowserTests.Infrastructure;
+
+/// <summary>The app on a real Kestrel port with the demo clinic seeded, and Debian's Chromium driven by Playwright.</summary>
+public sealed class LiveApp : IAsyncLifetime
+{
+    private AppFactory app = null!;
+    private IPlaywright playwright = null!;
+
+    public string BaseUrl { get; private set; } = "";
+    public IBrowser Browser { get; private set; } = null!;
+    public AppFactory App => app;
+
+    public async Task InitializeAsync()
+    {
+        var port = FreePort();
+        BaseUrl = $"http://127.0.0.1:{port}";
+        app = new AppFactory(await TestDatabases.CreateAsync("browser"))
+            .With("App:SeedDemoData", "true")
+            .With("App:RunJobs", "true")
+            .With("App:PublicBaseUrl", BaseUrl)
+            .With("Outbox:PollInterval", "00:00:01");
+        app.UseKestrel(port);
+        app.StartServer();
+
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = TestSettings.Chromium,
+            Headless = true,
+            // Root, no GPU and a closed network: without these Chromium floods the network with background requests.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    /// <summary>A fresh page with the size and touch of a small phone (360 × 740).</summary>
+    public async Task<IPage> NewPhonePageAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl,
+            ViewportSize = new ViewportSize { Width = 360, Height = 740 },
+            IsMobile = true,
+            HasTouch = true,
+        });
+        return await context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        playwright.Dispose();
+        await app.DisposeAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition(Name)]
+public class LiveAppCollection : ICollectionFixture<LiveApp>
+{
+    public const string Name = "live app";
+}
