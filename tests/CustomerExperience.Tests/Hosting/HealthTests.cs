@@ -40,5 +40,10 @@ public class HealthTests
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("database", await response.Content.ReadAsStringAsync());
+
+        // And back: the app recovers by itself once Postgres returns (this also lets the scheduler shut down cleanly).
+        postgres.Start();
+        await Eventually.TrueAsync(async () => (await client.GetAsync("/healthz")).StatusCode == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(30), "/healthz to recover after Postgres returns");
     }
 }

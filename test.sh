@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Everything run.sh needs plus Chromium, then every test against a private Postgres and maildev.
+# Last line: "tests: N passed, M failed" (", K skipped" when any were skipped). Non-zero exit on failure.
+set -uo pipefail
+source "$(dirname "$0")/tools/lib.sh"
+set -e
+
+PG_PORT="${CX_TEST_PG_PORT:-55433}"
+SMTP_PORT="${CX_TEST_SMTP_PORT:-1026}"
+MAILDEV_PORT="${CX_TEST_MAILDEV_PORT:-1081}"
+RESULTS="$CX_STATE/test-results"
+
+cx_install_base
+cx_apt_install chromium chromium-driver fonts-liberation
+# Tests make and drop many databases; durability buys nothing here.
+cx_start_postgres test "$PG_PORT" fsync=off synchronous_commit=off full_page_writes=off max_connections=400
+cx_start_maildev test "$SMTP_PORT" "$MAILDEV_PORT"
+cx_build Release
+
+export CX_TEST_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"
+export CX_TEST_SMTP_HOST=127.0.0.1 CX_TEST_SMTP_PORT="$SMTP_PORT"
+export CX_TEST_MAILDEV_URL="http://127.0.0.1:$MAILDEV_PORT"
+export CX_CHROMIUM=/usr/bin/chromium CX_TOOLS_DIR="$CX_ROOT/tools"
+
+rm -rf "$RESULTS"
+set +e
+(cd "$CX_ROOT" && dotnet test CustomerExperience.sln -c Release --no-build -nologo \
+  --results-directory "$RESULTS" --logger trx --logger "console;verbosity=normal" "$@")
+status=$?
+set -e
+
+passed=0; failed=0; skipped=0; files=0
+for trx in "$RESULTS"/*.trx; do
+  [ -f "$trx" ] || continue
+  files=$((files + 1))
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"
+  get() { printf '%s' "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  p="$(get passed)"; f="$(get failed)"; e="$(get error)"; t="$(get timeout)"; x="$(get total)"; ex="$(get executed)"
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0}))
+  skipped=$((skipped + ${x:-0} - ${ex:-0}))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; cx_log "dotnet test failed before reporting results"; fi
+if [ $((passed + failed)) -eq 0 ]; then failed=1; cx_log "no tests ran"; fi
+
+summary="tests: $passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
+cx_cleanup
+echo "$summary"
+[ "$failed" -eq 0 ]
