@@ -172,5 +172,5 @@ cx_start_maildev() {
 
 cx_build() {
   cx_log "dotnet build ($1)"
-  (cd "$CX_ROOT" && dotnet build CustomerExperience.sln -c "$1" -nologo -clp:ErrorsOnly -v:q) || cx_die "build failed"
+  (cd "$CX_ROOT" && dotnet build CustomerExperience.sln -c "$1" --disable-build-servers -nologo -clp:ErrorsOnly -v:q) || cx_die "build failed"
 }
