@@ -1,7 +1,9 @@
+using CustomerExperience.Web.Api;
 using CustomerExperience.Web.Data;
 using CustomerExperience.Web.Infrastructure;
 using CustomerExperience.Web.Jobs;
 using CustomerExperience.Web.Messaging;
+using CustomerExperience.Web.Scheduling;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -24,6 +26,9 @@ builder.AddDatabase(connectionString);
 builder.AddMessaging();
 builder.AddJobs(connectionString);
 builder.AddWebSecurity();
+builder.AddScheduling();
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
 builder.Services.AddRazorPages();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 builder.Services.AddScoped<DemoData>();
@@ -40,6 +45,8 @@ app.UseRateLimiter();
 app.UseAntiforgery();
 app.MapHealth();
 app.MapRazorPages();
+app.MapBookingApi();
+app.MapOpenApi();
 
 try
 {

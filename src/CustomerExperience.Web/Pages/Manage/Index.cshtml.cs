@@ -1,0 +1,52 @@
+using System.Text;
+using CustomerExperience.Web.Domain;
+using CustomerExperience.Web.Messaging;
+using CustomerExperience.Web.Messaging.Calendar;
+using CustomerExperience.Web.Scheduling;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CustomerExperience.Web.Pages.Manage;
+
+public class IndexModel(BookingService booking, AppointmentEmails emails, TimeProvider clock) : ManagePageModel(booking)
+{
+    [BindProperty(SupportsGet = true)] public bool Booked { get; set; }
+    [BindProperty(SupportsGet = true)] public bool Rescheduled { get; set; }
+    [BindProperty(SupportsGet = true)] public bool Cancelled { get; set; }
+    public string? Problem { get; private set; }
+
+    public string When => AppointmentEmails.FormatWhen(Visit.Start, Location);
+    public string Zone => AppointmentEmails.ZoneName(Location, Visit.Start);
+    public string GoogleLink => GoogleCalendarLink.For(
+        $"{Service.CalendarTitle} at {Location.Name}", Visit.Start, Visit.End,
+        $"Manage your visit: {emails.ManageUrl(Token)}", $"{Location.Name}, {Location.FullAddress}");
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ?? Page();
+
+    /// <summary>The invite as a file, for calendars the email did not reach.</summary>
+    public async Task<IActionResult> OnGetCalendarAsync(CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is { } notFound) return notFound;
+        var cancelled = Visit.Status == AppointmentStatus.Cancelled;
+        var invite = emails.Invite(Visit, Service, Location, Visit.Customer!, emails.ManageUrl(Token), clock.GetUtcNow(), cancelled);
+        var ics = ICalendarWriter.Write(invite);
+        return File(Encoding.UTF8.GetBytes(ics), $"text/calendar; charset=utf-8; method={(cancelled ? "CANCEL" : "REQUEST")}", "visit.ics");
+    }
+
+    public async Task<IActionResult> OnPostCancelAsync(CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is { } notFound) return notFound;
+        var outcome = await Booking.CancelAsync(Token, ct);
+        if (outcome is BookingOutcome.Done)
+            return Redirect($"/manage/{Token}?cancelled=true");
+
+        Problem = outcome switch
+        {
+            BookingOutcome.InsideCutoff cutoff => $"Your visit is less than {cutoff.Cutoff.TotalHours:0} hours away, so it can no longer be cancelled online. Please call {cutoff.Phone}.",
+            BookingOutcome.Closed closed => closed.Reason,
+            _ => "This visit could not be cancelled. Please call the clinic.",
+        };
+        await LoadAsync(ct);
+        Response.StatusCode = StatusCodes.Status409Conflict;
+        return Page();
+    }
+}

@@ -1,0 +1,77 @@
+using System.Globalization;
+using CustomerExperience.Web.Messaging;
+using CustomerExperience.Web.Pages.Shared;
+using CustomerExperience.Web.Scheduling;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CustomerExperience.Web.Pages.Manage;
+
+public class RescheduleModel(BookingService booking, AvailabilityService availability, TimeProvider clock) : ManagePageModel(booking)
+{
+    [BindProperty(SupportsGet = true)] public DateOnly? From { get; set; }
+    [BindProperty(SupportsGet = true)] public DateOnly? Date { get; set; }
+    [BindProperty(SupportsGet = true, Name = "start")] public string? StartText { get; set; }
+
+    public DateTimeOffset? NewStart { get; private set; }
+    public SlotPicker? Picker { get; private set; }
+    public string? Problem { get; private set; }
+    public IReadOnlyList<Slot> Alternatives { get; private set; } = [];
+    public bool Closed => Visit.Status != Domain.AppointmentStatus.Booked || InsideCutoff;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is { } notFound) return notFound;
+        if (Closed) return Page();
+        if (StartText is not null)
+        {
+            if (Parse(StartText) is not { } start) return BadRequest();
+            NewStart = start;
+            return Page();
+        }
+        await BuildPickerAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is { } notFound) return notFound;
+        if (Parse(StartText) is not { } start) return BadRequest();
+        var outcome = await Booking.RescheduleAsync(Token, start, ct);
+        if (outcome is BookingOutcome.Done) return Redirect($"/manage/{Token}?rescheduled=true");
+
+        (Problem, Alternatives) = outcome switch
+        {
+            BookingOutcome.Taken taken => ("That time was just taken. These are the nearest free times:", taken.Alternatives),
+            BookingOutcome.InsideCutoff cutoff => ($"Your visit is less than {cutoff.Cutoff.TotalHours:0} hours away, so it can no longer be changed online. Please call {cutoff.Phone}.", []),
+            BookingOutcome.Closed closed => (closed.Reason, []),
+            BookingOutcome.Invalid invalid => (string.Join(" ", invalid.Errors.Values), []),
+            _ => ("This visit could not be moved. Please call the clinic.", (IReadOnlyList<Slot>)[]),
+        };
+        await LoadAsync(ct);
+        if (!Closed) await BuildPickerAsync(ct, AppointmentEmails.ToLocal(start, Location));
+        Response.StatusCode = outcome is BookingOutcome.Invalid ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict;
+        return Page();
+    }
+
+    private async Task BuildPickerAsync(CancellationToken ct, DateTimeOffset? near = null)
+    {
+        var today = DateOnly.FromDateTime(AppointmentEmails.ToLocal(clock.GetUtcNow(), Location).DateTime);
+        var from = From ?? Date ?? (near is { } n ? DateOnly.FromDateTime(n.DateTime) : today);
+        if (from < today || from > today.AddYears(2)) from = today;
+        var slots = await availability.GetSlotsAsync(Service.Id, Location.Id, from, SlotPicker.DaysShown, ct, Visit.Id);
+        Picker = new SlotPicker
+        {
+            Location = Location,
+            From = from,
+            Today = today,
+            Selected = Date ?? slots.Select(s => (DateOnly?)DateOnly.FromDateTime(s.Start.DateTime)).FirstOrDefault(),
+            Slots = slots,
+            DayLink = day => $"/manage/{Token}/reschedule?from={SlotPicker.Iso(day < from || day >= from.AddDays(SlotPicker.DaysShown) ? day : from)}&date={SlotPicker.Iso(day)}#times",
+            SlotLink = slot => $"/manage/{Token}/reschedule?start={Uri.EscapeDataString(SlotPicker.Iso(slot.Start))}",
+        };
+    }
+
+    private static DateTimeOffset? Parse(string? text) =>
+        text is { Length: <= 40 } && DateTimeOffset.TryParseExact(text, "yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start)
+            ? start : null;
+}

@@ -1,0 +1,39 @@
+using System.Globalization;
+using CustomerExperience.Web.Domain;
+using CustomerExperience.Web.Messaging;
+using CustomerExperience.Web.Scheduling;
+
+namespace CustomerExperience.Web.Pages.Shared;
+
+/// <summary>Days and times to choose from, shown by _SlotPicker: used by booking and by rescheduling.</summary>
+public sealed class SlotPicker
+{
+    public const int DaysShown = 14;
+
+    public required Location Location { get; init; }
+    public required DateOnly From { get; init; }
+    public required DateOnly Today { get; init; }
+    public DateOnly? Selected { get; init; }
+    public required IReadOnlyList<Slot> Slots { get; init; }
+    /// <summary>Dates before this are shown as "not covered" (eligibility); null when everything is.</summary>
+    public DateOnly? CoveredFrom { get; init; }
+    public required Func<DateOnly, string> DayLink { get; init; }
+    public required Func<Slot, string> SlotLink { get; init; }
+
+    public IEnumerable<(DateOnly Day, int Count)> Days =>
+        Enumerable.Range(0, DaysShown).Select(i => From.AddDays(i))
+            .Select(day => (day, Slots.Count(s => DateOnly.FromDateTime(s.Start.DateTime) == day)));
+
+    public IReadOnlyList<Slot> SelectedSlots => Selected is { } day
+        ? Slots.Where(s => DateOnly.FromDateTime(s.Start.DateTime) == day).ToList()
+        : [];
+
+    public DateOnly? Previous => From > Today ? (From.AddDays(-DaysShown) < Today ? Today : From.AddDays(-DaysShown)) : null;
+    public DateOnly Next => From.AddDays(DaysShown);
+
+    public static string Day(DateOnly day) => day.ToString("dddd, MMMM d", AppointmentEmails.Culture);
+    public static string ShortDay(DateOnly day) => day.ToString("ddd MMM d", AppointmentEmails.Culture);
+    public static string Time(DateTimeOffset start) => start.ToString("h:mm tt", AppointmentEmails.Culture);
+    public static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    public static string Iso(DateTimeOffset start) => start.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,240 @@
+using CustomerExperience.Web.Data;
+using CustomerExperience.Web.Domain;
+using CustomerExperience.Web.Messaging;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace CustomerExperience.Web.Scheduling;
+
+/// <summary>What can come of a booking, reschedule or cancel request.</summary>
+public abstract record BookingOutcome
+{
+    public sealed record Done(Appointment Visit, Location Location, string ManageToken) : BookingOutcome;
+    /// <summary>The time exists but is no longer free (or was taken while we wrote): offer these instead.</summary>
+    public sealed record Taken(IReadOnlyList<Slot> Alternatives) : BookingOutcome;
+    /// <summary>Bad input, one message per field (fields named as in the API).</summary>
+    public sealed record Invalid(IReadOnlyDictionary<string, string> Errors) : BookingOutcome;
+    /// <summary>The customer's insurance covers this service again only from <paramref name="CoveredFrom"/>.</summary>
+    public sealed record NotCovered(DateOnly CoveredFrom) : BookingOutcome;
+    public sealed record NotFound(string What) : BookingOutcome;
+    /// <summary>The visit is cancelled, completed or otherwise no longer changeable.</summary>
+    public sealed record Closed(string Reason) : BookingOutcome;
+    /// <summary>Too close to the visit to change it online: call the clinic.</summary>
+    public sealed record InsideCutoff(string Phone, TimeSpan Cutoff) : BookingOutcome;
+
+    public static Invalid Error(string field, string message) => new(new Dictionary<string, string> { [field] = message });
+}
+
+public sealed record BookingRequest(
+    Guid ServiceId, Guid LocationId, DateTimeOffset Start, CustomerDetails Customer,
+    bool AcceptNotCovered = false, BookingSource Source = BookingSource.Online);
+
+/// <summary>
+/// The booking write path. One transaction upserts the customer, inserts the visit and queues the email.
+/// The database's exclusion constraint is the last word on double booking: a 23P01 means someone else got
+/// there first, and the customer is offered the nearest free times.
+/// </summary>
+public class BookingService(
+    AppDbContext db, AvailabilityService availability, Eligibility eligibility, Outbox outbox,
+    AppointmentEmails emails, TimeProvider clock, IOptions<BookingRules> rules)
+{
+    private const string ExclusionViolation = "23P01";
+
+    public async Task<BookingOutcome> BookAsync(BookingRequest request, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var service = await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.Id == request.ServiceId && s.IsActive, ct);
+        if (service is null) return new BookingOutcome.NotFound("service");
+        var location = await db.Locations.AsNoTracking().FirstOrDefaultAsync(l => l.Id == request.LocationId, ct);
+        if (location is null) return new BookingOutcome.NotFound("location");
+
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, location.TimeZone).DateTime);
+        var errors = request.Customer.Validate(today);
+        if (errors.Count > 0) return new BookingOutcome.Invalid(errors);
+
+        var (slot, problem) = await FindSlotAsync(service, location, request.Start, null, ct);
+        if (problem is not null) return problem;
+
+        if (!request.AcceptNotCovered
+            && await eligibility.CoveredFromAsync(request.Customer.Email!, request.Customer.DateOfBirth, service, ct) is { } coveredFrom
+            && LocalDate(request.Start, location) < coveredFrom)
+            return new BookingOutcome.NotCovered(coveredFrom);
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var customer = await UpsertCustomerAsync(request.Customer, now, ct);
+        var token = ManageToken.New();
+        var visit = new Appointment
+        {
+            Id = Guid.CreateVersion7(),
+            CustomerId = customer.Id,
+            ServiceId = service.Id,
+            LocationId = location.Id,
+            Source = request.Source,
+            ManageTokenHash = ManageToken.Hash(token),
+            CreatedAt = now,
+        };
+        visit.Schedule(request.Start, service.Duration, service.Buffer);
+
+        if (!await TryPlaceAsync(visit, slot!.FreeResourceIds, ct))
+        {
+            await transaction.RollbackAsync(ct);
+            return new BookingOutcome.Taken(await AlternativesAsync(service, location, request.Start, null, ct));
+        }
+
+        await outbox.EnqueueAsync(emails.Build(AppointmentEmails.Change.Booked, visit, service, location, customer, token, now), ct);
+        await transaction.CommitAsync(ct);
+        return new BookingOutcome.Done(visit, location, token);
+    }
+
+    public async Task<BookingOutcome> RescheduleAsync(string token, DateTimeOffset start, CancellationToken ct, bool staffOverride = false)
+    {
+        var now = clock.GetUtcNow();
+        var visit = await FindByTokenAsync(token, ct);
+        if (visit is null) return new BookingOutcome.NotFound("booking");
+        if (visit.Status != AppointmentStatus.Booked)
+            return new BookingOutcome.Closed($"This visit is {Describe(visit.Status)} and can no longer be changed.");
+        if (!staffOverride && visit.Start - now < rules.Value.ChangeCutoff)
+            return new BookingOutcome.InsideCutoff(visit.Location!.Phone, rules.Value.ChangeCutoff);
+        if (start == visit.Start)
+            return BookingOutcome.Error("start", "That is already the time of your visit. Choose a different time.");
+
+        var (slot, problem) = await FindSlotAsync(visit.Service!, visit.Location!, start, visit.Id, ct);
+        if (problem is not null) return problem;
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Keep the same room or machine when it is free: fewer surprises for the front desk.
+        var resources = slot!.FreeResourceIds.OrderBy(id => id == visit.ResourceId ? 0 : 1).ToList();
+        var placed = false;
+        foreach (var resourceId in resources)
+        {
+            visit.Reschedule(start, visit.Service!.Duration, visit.Service.Buffer, resourceId);
+            if (await TrySaveAsync(ct)) { placed = true; break; }
+            await db.Entry(visit).ReloadAsync(ct);
+        }
+        if (!placed)
+        {
+            await transaction.RollbackAsync(ct);
+            return new BookingOutcome.Taken(await AlternativesAsync(visit.Service!, visit.Location!, start, visit.Id, ct));
+        }
+
+        await outbox.EnqueueAsync(emails.Build(AppointmentEmails.Change.Rescheduled, visit, visit.Service!, visit.Location!, visit.Customer!, token, now), ct);
+        await transaction.CommitAsync(ct);
+        return new BookingOutcome.Done(visit, visit.Location!, token);
+    }
+
+    public async Task<BookingOutcome> CancelAsync(string token, CancellationToken ct, bool staffOverride = false, string reason = "Cancelled by the customer")
+    {
+        var now = clock.GetUtcNow();
+        var visit = await FindByTokenAsync(token, ct);
+        if (visit is null) return new BookingOutcome.NotFound("booking");
+        if (!visit.IsActive)
+            return new BookingOutcome.Closed($"This visit is {Describe(visit.Status)} and can no longer be changed.");
+        if (!staffOverride && visit.Start - now < rules.Value.ChangeCutoff)
+            return new BookingOutcome.InsideCutoff(visit.Location!.Phone, rules.Value.ChangeCutoff);
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        visit.Cancel(reason, now);
+        await db.SaveChangesAsync(ct);
+        await outbox.EnqueueAsync(emails.Build(AppointmentEmails.Change.Cancelled, visit, visit.Service!, visit.Location!, visit.Customer!, token, now), ct);
+        await transaction.CommitAsync(ct);
+        return new BookingOutcome.Done(visit, visit.Location!, token);
+    }
+
+    /// <summary>The visit behind a manage token, with what its pages and emails show; null for unknown or malformed tokens.</summary>
+    public async Task<Appointment?> FindByTokenAsync(string? token, CancellationToken ct)
+    {
+        if (!ManageToken.LooksValid(token)) return null;
+        var hash = ManageToken.Hash(token!);
+        return await db.Appointments
+            .Include(a => a.Service).Include(a => a.Location).Include(a => a.Customer)
+            .FirstOrDefaultAsync(a => a.ManageTokenHash == hash, ct);
+    }
+
+    public bool InsideCutoff(Appointment visit) => visit.Start - clock.GetUtcNow() < rules.Value.ChangeCutoff;
+
+    private async Task<(Slot? Slot, BookingOutcome? Problem)> FindSlotAsync(
+        Service service, Location location, DateTimeOffset start, Guid? ignore, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (start <= now)
+            return (null, BookingOutcome.Error("start", "That time is in the past. Choose a time from the list."));
+        if (start < now + rules.Value.MinimumNotice)
+            return (null, BookingOutcome.Error("start", $"Online bookings need at least {rules.Value.MinimumNotice.TotalHours:0} hours' notice. Please call the clinic for sooner visits."));
+
+        var day = LocalDate(start, location);
+        var free = await availability.GetSlotsAsync(service.Id, location.Id, day, 1, ct, ignore);
+        if (free.FirstOrDefault(s => s.Start == start) is { } slot)
+            return (slot, null);
+
+        var possible = await availability.GetSlotsAsync(service.Id, location.Id, day, 1, ct, ignore, ignoreBookings: true);
+        if (possible.Any(s => s.Start == start))
+            return (null, new BookingOutcome.Taken(await AlternativesAsync(service, location, start, ignore, ct)));
+        return (null, BookingOutcome.Error("start", "That is not a time this service can be booked at this location. Choose a time from the list."));
+    }
+
+    private async Task<IReadOnlyList<Slot>> AlternativesAsync(Service service, Location location, DateTimeOffset wanted, Guid? ignore, CancellationToken ct)
+    {
+        var day = LocalDate(wanted, location);
+        var slots = await availability.GetSlotsAsync(service.Id, location.Id, day.AddDays(-3), 14, ct, ignore);
+        return AvailabilityCalculator.NearestAlternatives(slots, wanted, 3);
+    }
+
+    /// <summary>Tries each free resource in turn; the exclusion constraint decides. EF wraps each attempt in a savepoint.</summary>
+    private async Task<bool> TryPlaceAsync(Appointment visit, IReadOnlyList<Guid> resources, CancellationToken ct)
+    {
+        db.Appointments.Add(visit);
+        foreach (var resourceId in resources)
+        {
+            visit.ResourceId = resourceId;
+            if (await TrySaveAsync(ct)) return true;
+        }
+        db.Entry(visit).State = EntityState.Detached;
+        return false;
+    }
+
+    private async Task<bool> TrySaveAsync(CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: ExclusionViolation })
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Matched by email, case-insensitively. An existing customer's details are only filled in, never overwritten
+    /// from a public form: the record may have been checked by staff, and an email can be shared within a family.</summary>
+    private async Task<Customer> UpsertCustomerAsync(CustomerDetails details, DateTimeOffset now, CancellationToken ct)
+    {
+        var normalized = Customer.Normalize(details.Email!);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO cx.customers (id, full_name, preferred_name, email, normalized_email, phone, date_of_birth,
+                                      preferred_time_of_day, email_opt_out, created_at)
+            VALUES ({Guid.CreateVersion7()}, {details.FullName!.Trim()}, {Blank(details.PreferredName)}, {details.Email!.Trim()},
+                    {normalized}, {details.Phone!.Trim()}, {details.DateOfBirth}, 'Any', false, {now})
+            ON CONFLICT (normalized_email) DO UPDATE SET
+                preferred_name = COALESCE(customers.preferred_name, EXCLUDED.preferred_name),
+                phone = COALESCE(customers.phone, EXCLUDED.phone),
+                date_of_birth = COALESCE(customers.date_of_birth, EXCLUDED.date_of_birth)
+            """, ct);
+        return await db.Customers.SingleAsync(c => c.NormalizedEmail == normalized, ct);
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static DateOnly LocalDate(DateTimeOffset instant, Location location) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, location.TimeZone).DateTime);
+
+    private static string Describe(AppointmentStatus status) => status switch
+    {
+        AppointmentStatus.Cancelled => "cancelled",
+        AppointmentStatus.Completed => "completed",
+        AppointmentStatus.NoShow => "marked as missed",
+        AppointmentStatus.CheckedIn => "checked in",
+        _ => "booked",
+    };
+}

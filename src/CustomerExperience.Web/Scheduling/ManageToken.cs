@@ -1,0 +1,25 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace CustomerExperience.Web.Scheduling;
+
+/// <summary>
+/// The secret in a customer's manage link: 32 random bytes, base64url. Only its SHA-256 is stored, so a
+/// database leak does not hand out working links.
+/// </summary>
+public static class ManageToken
+{
+    private const int Bytes = 32;
+    private const int Length = 43; // base64url of 32 bytes, no padding
+
+    public static string New() => Base64Url(RandomNumberGenerator.GetBytes(Bytes));
+
+    public static byte[] Hash(string token) => SHA256.HashData(Encoding.ASCII.GetBytes(token));
+
+    /// <summary>Rejects anything that cannot be a token before it reaches the database.</summary>
+    public static bool LooksValid(string? token) =>
+        token is { Length: Length } && token.All(c => c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_');
+
+    private static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,15 @@
+using CustomerExperience.Web.Messaging;
+
+namespace CustomerExperience.Web.Scheduling;
+
+public static class SchedulingSetup
+{
+    public static void AddScheduling(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<BookingRules>().BindConfiguration(BookingRules.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddScoped<AvailabilityService>();
+        builder.Services.AddScoped<Eligibility>();
+        builder.Services.AddScoped<BookingService>();
+        builder.Services.AddScoped<AppointmentEmails>();
+    }
+}
