@@ -67,7 +67,7 @@ public static class BookingApi
         return TypedResults.Ok(new AvailabilityDto(slots.Select(s => new SlotDto(s.Start, s.End)).ToList()));
     }
 
-    private static async Task<IResult> Book(BookingInput? input, BookingService booking, AppointmentEmails links, CancellationToken ct)
+    private static async Task<IResult> Book(BookingInput? input, BookingService booking, AppointmentEmails links, TimeProvider clock, CancellationToken ct)
     {
         if (input is null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["Send a JSON body."] });
         var errors = new Dictionary<string, string[]>();
@@ -85,7 +85,7 @@ public static class BookingApi
         if (input.Customer is not null)
         {
             var details = new CustomerDetails(input.Customer.FullName, input.Customer.PreferredName, input.Customer.Email, input.Customer.Phone, dob);
-            foreach (var (field, message) in details.Validate(DateOnly.MaxValue))
+            foreach (var (field, message) in details.Validate(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)))
                 errors.TryAdd("customer." + field, [message]);
         }
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);

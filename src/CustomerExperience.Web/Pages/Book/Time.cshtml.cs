@@ -21,6 +21,8 @@ public class TimeModel(AvailabilityService availability, TimeProvider clock) : P
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
+        if (!ModelState.IsValid)
+            return BadRequest();
         if (ServiceId is null || LocationId is null)
             return Redirect($"/book?serviceId={ServiceId}&locationId={LocationId}&error=choose");
         if (await availability.FindAsync(ServiceId.Value, LocationId.Value, ct) is not { } found)
