@@ -1,0 +1,141 @@
+using System.Text;
+using CustomerExperience.Web.Messaging.Calendar;
+
+namespace CustomerExperience.Tests.Messaging.Calendar;
+
+public class ICalendarWriterTests
+{
+    private const string LongText = "Zoë Ångström — 東京の検診センター 🎗️; bring your card, and \\ your referral.\nSecond line: ñandú, Øresund, Ελληνικά, עברית, 😀😀😀. ";
+
+    public static CalendarInvite Invite(CalendarMethod method = CalendarMethod.Request, int sequence = 0, string description = LongText + LongText + LongText) => new(
+        Uid: "01a2075a-0000-7000-8000-000000000001@book.northside.example",
+        Sequence: sequence,
+        Method: method,
+        Start: new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.FromHours(-5)),
+        End: new DateTimeOffset(2026, 12, 1, 9, 30, 0, TimeSpan.FromHours(-5)),
+        Stamp: new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero),
+        Summary: "Clinic appointment at Northside Imaging",
+        Location: "Riverside Women's Imaging, 12 River Rd, Suite 3; Springfield, NY 10001",
+        Description: description,
+        OrganizerName: "Northside Imaging",
+        OrganizerEmail: "appointments@northside-imaging.example",
+        AttendeeName: "Zoë O'Brien-Ångström, Jr.",
+        AttendeeEmail: "zoe@example.com",
+        AlarmBefore: TimeSpan.FromHours(2),
+        Url: "https://book.northside.example/manage/abc");
+
+    private static List<string> PhysicalLines(string ics)
+    {
+        Assert.EndsWith("\r\n", ics);
+        return ics[..^2].Split("\r\n").ToList();
+    }
+
+    private static List<string> Unfold(string ics) =>
+        ics.Replace("\r\n ", "")[..^2].Split("\r\n").ToList();
+
+    private static string Value(string ics, string name) =>
+        Unfold(ics).First(l => l.StartsWith(name + ":") || l.StartsWith(name + ";"))[(name.Length + 1)..];
+
+    [Fact]
+    public void Lines_end_in_crlf_and_no_bare_cr_or_lf_remains()
+    {
+        var ics = ICalendarWriter.Write(Invite());
+        var withoutCrlf = ics.Replace("\r\n", "");
+        Assert.DoesNotContain('\r', withoutCrlf);
+        Assert.DoesNotContain('\n', withoutCrlf);
+    }
+
+    [Fact]
+    public void No_physical_line_exceeds_75_octets_and_no_fold_splits_a_utf8_sequence()
+    {
+        var ics = ICalendarWriter.Write(Invite());
+        var strict = new UTF8Encoding(false, throwOnInvalidBytes: true);
+
+        var lines = PhysicalLines(ics);
+        Assert.Contains(lines, l => l.StartsWith(' ')); // the long description was folded
+        foreach (var line in lines)
+        {
+            var bytes = Encoding.UTF8.GetBytes(line);
+            Assert.True(bytes.Length <= 75, $"{bytes.Length} octets: {line}");
+            Assert.Equal(line, strict.GetString(bytes)); // each physical line is whole UTF-8 on its own
+            Assert.False(line.Length > 0 && char.IsLowSurrogate(line[line.StartsWith(' ') ? 1 : 0]), "a fold split a surrogate pair");
+        }
+    }
+
+    [Fact]
+    public void Unfolding_restores_the_escaped_text_exactly()
+    {
+        var description = LongText + LongText + LongText;
+        var ics = ICalendarWriter.Write(Invite(description: description));
+
+        var escaped = Value(ics, "DESCRIPTION");
+        var restored = escaped.Replace(@"\n", "\n").Replace(@"\,", ",").Replace(@"\;", ";").Replace(@"\\", @"\");
+        Assert.Equal(description, restored);
+        Assert.Contains(@"\; bring your card\, and \\ your referral.\nSecond", escaped);
+    }
+
+    [Fact]
+    public void Times_are_utc_and_the_event_carries_the_required_properties()
+    {
+        var ics = ICalendarWriter.Write(Invite(sequence: 3));
+
+        Assert.Equal("20261201T140000Z", Value(ics, "DTSTART"));
+        Assert.Equal("20261201T143000Z", Value(ics, "DTEND"));
+        Assert.Equal("20261123T100000Z", Value(ics, "DTSTAMP"));
+        Assert.Equal("REQUEST", Value(ics, "METHOD"));
+        Assert.Equal("2.0", Value(ics, "VERSION"));
+        Assert.Equal(ICalendarWriter.ProductId, Value(ics, "PRODID"));
+        Assert.Equal("3", Value(ics, "SEQUENCE"));
+        Assert.Equal("CONFIRMED", Value(ics, "STATUS"));
+        Assert.Equal(@"Riverside Women's Imaging\, 12 River Rd\, Suite 3\; Springfield\, NY 10001", Value(ics, "LOCATION"));
+        Assert.Equal("CN=\"Northside Imaging\":mailto:appointments@northside-imaging.example", Value(ics, "ORGANIZER"));
+        var attendee = Value(ics, "ATTENDEE");
+        Assert.StartsWith("CN=\"Zoë O'Brien-Ångström, Jr.\";", attendee);
+        Assert.Contains("PARTSTAT=NEEDS-ACTION", attendee);
+        Assert.Contains("RSVP=TRUE", attendee);
+        Assert.EndsWith(":mailto:zoe@example.com", attendee);
+        Assert.Single(Unfold(ics), l => l == "BEGIN:VALARM");
+        Assert.Contains("TRIGGER:-PT120M", Unfold(ics));
+    }
+
+    [Fact]
+    public void A_cancellation_has_method_cancel_status_cancelled_the_same_uid_and_no_alarm()
+    {
+        var request = ICalendarWriter.Write(Invite(sequence: 1));
+        var cancel = ICalendarWriter.Write(Invite(CalendarMethod.Cancel, sequence: 2));
+
+        Assert.Equal("CANCEL", Value(cancel, "METHOD"));
+        Assert.Equal("CANCELLED", Value(cancel, "STATUS"));
+        Assert.Equal(Value(request, "UID"), Value(cancel, "UID"));
+        Assert.Equal("2", Value(cancel, "SEQUENCE"));
+        Assert.DoesNotContain("BEGIN:VALARM", Unfold(cancel));
+    }
+
+    [Fact]
+    public void Line_breaks_and_quotes_in_names_cannot_inject_properties()
+    {
+        var evil = Invite() with
+        {
+            AttendeeName = "Mallory\r\nATTENDEE:mailto:attacker@example.com\"",
+            Summary = "Visit\r\nMETHOD:CANCEL",
+            AttendeeEmail = "zoe@example.com\r\nBCC:x",
+        };
+        var lines = Unfold(ICalendarWriter.Write(evil));
+
+        Assert.Single(lines, l => l.StartsWith("ATTENDEE"));
+        Assert.Single(lines, l => l.StartsWith("METHOD"));
+        Assert.DoesNotContain(lines, l => l.StartsWith("BCC"));
+        Assert.Contains(lines, l => l.StartsWith("ATTENDEE;CN=\"MalloryATTENDEE:mailto:attacker@example.com\";"));
+        Assert.Contains(@"SUMMARY:Visit\nMETHOD:CANCEL", lines);
+    }
+
+    [Fact]
+    public void Google_calendar_link_carries_utc_dates_and_encoded_text()
+    {
+        var link = GoogleCalendarLink.For("Clinic appointment", new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.FromHours(-5)),
+            new DateTimeOffset(2026, 12, 1, 9, 30, 0, TimeSpan.FromHours(-5)), "Manage: https://x/manage/a&b", "12 River Rd");
+
+        Assert.StartsWith("https://calendar.google.com/calendar/render?action=TEMPLATE&text=Clinic%20appointment&dates=20261201T140000Z/20261201T143000Z", link);
+        Assert.Contains("details=Manage%3A%20https%3A%2F%2Fx%2Fmanage%2Fa%26b", link);
+    }
+}
