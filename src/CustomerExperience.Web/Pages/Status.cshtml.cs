@@ -1,11 +1,16 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CustomerExperience.Web.Pages;
 
+/// <summary>Re-executed for error statuses, whatever the original method was (a rejected POST lands here as a POST).</summary>
+[IgnoreAntiforgeryToken]
 public class StatusModel : PageModel
 {
     public string Heading { get; private set; } = "";
     public string Explanation { get; private set; } = "";
+
+    public void OnPost(int code) => OnGet(code);
 
     public void OnGet(int code)
     {

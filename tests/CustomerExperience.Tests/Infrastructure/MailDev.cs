@@ -28,5 +28,13 @@ public sealed class MailDev
     public static Task<string> SourceAsync(JsonElement message) =>
         Http.GetStringAsync($"/email/{message.GetProperty("id").GetString()}/source");
 
+    /// <summary>The attachment with that file name; maildev serves it under the name it generated.</summary>
+    public static Task<string> AttachmentAsync(JsonElement message, string fileName)
+    {
+        var attachment = message.GetProperty("attachments").EnumerateArray()
+            .Single(a => a.GetProperty("fileName").GetString() == fileName);
+        return Http.GetStringAsync($"/email/{message.GetProperty("id").GetString()}/attachment/{attachment.GetProperty("generatedFileName").GetString()}");
+    }
+
     public static string UniqueAddress(string tag) => $"{tag}-{Guid.NewGuid():N}@example.test";
 }
