@@ -9,9 +9,13 @@ namespace CustomerExperience.Web.Pages.Manage;
 
 public class IndexModel(BookingService booking, AppointmentEmails emails, TimeProvider clock) : ManagePageModel(booking)
 {
-    [BindProperty(SupportsGet = true)] public bool Booked { get; set; }
-    [BindProperty(SupportsGet = true)] public bool Rescheduled { get; set; }
-    [BindProperty(SupportsGet = true)] public bool Cancelled { get; set; }
+    // Notices after a redirect: ?booked=1, ?rescheduled=1, ?cancelled=1.
+    [BindProperty(SupportsGet = true, Name = "booked")] public string? BookedFlag { get; set; }
+    [BindProperty(SupportsGet = true, Name = "rescheduled")] public string? RescheduledFlag { get; set; }
+    [BindProperty(SupportsGet = true, Name = "cancelled")] public string? CancelledFlag { get; set; }
+    public bool Booked => BookedFlag is "1";
+    public bool Rescheduled => RescheduledFlag is "1";
+    public bool Cancelled => CancelledFlag is "1";
     public string? Problem { get; private set; }
 
     public string When => AppointmentEmails.FormatWhen(Visit.Start, Location);
@@ -37,7 +41,7 @@ public class IndexModel(BookingService booking, AppointmentEmails emails, TimePr
         if (await LoadAsync(ct) is { } notFound) return notFound;
         var outcome = await Booking.CancelAsync(Token, ct);
         if (outcome is BookingOutcome.Done)
-            return Redirect($"/manage/{Token}?cancelled=true");
+            return Redirect($"/manage/{Token}?cancelled=1");
 
         Problem = outcome switch
         {

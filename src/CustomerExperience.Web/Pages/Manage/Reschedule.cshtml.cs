@@ -37,7 +37,7 @@ public class RescheduleModel(BookingService booking, AvailabilityService availab
         if (await LoadAsync(ct) is { } notFound) return notFound;
         if (Parse(StartText) is not { } start) return BadRequest();
         var outcome = await Booking.RescheduleAsync(Token, start, ct);
-        if (outcome is BookingOutcome.Done) return Redirect($"/manage/{Token}?rescheduled=true");
+        if (outcome is BookingOutcome.Done) return Redirect($"/manage/{Token}?rescheduled=1");
 
         (Problem, Alternatives) = outcome switch
         {
