@@ -13,6 +13,7 @@ try
     connectionString = StartupChecks.RequireConnectionString(builder.Configuration);
     StartupChecks.Require<SmtpOptions>(builder.Configuration, SmtpOptions.Section);
     StartupChecks.Require<AppOptions>(builder.Configuration, AppOptions.Section);
+    StartupChecks.Require<BookingRules>(builder.Configuration, BookingRules.Section);
 }
 catch (StartupChecks.ConfigurationProblem problem)
 {

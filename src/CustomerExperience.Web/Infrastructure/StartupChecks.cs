@@ -31,7 +31,16 @@ public static partial class StartupChecks
     /// <summary>Binds a settings section and validates it now, so a bad value stops start-up with its name.</summary>
     public static T Require<T>(IConfiguration configuration, string section) where T : new()
     {
-        var options = configuration.GetSection(section).Get<T>() ?? new T();
+        T options;
+        try
+        {
+            options = configuration.GetSection(section).Get<T>() ?? new T();
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The binder's message names the setting and the value it could not convert.
+            throw new ConfigurationProblem(ex.Message);
+        }
         var errors = new List<ValidationResult>();
         if (!Validator.TryValidateObject(options, new ValidationContext(options), errors, validateAllProperties: true))
             throw new ConfigurationProblem(string.Join(" ", errors.Select(e => e.ErrorMessage)));

@@ -1,27 +1,6 @@
-using System.ComponentModel.DataAnnotations;
 using CustomerExperience.Web.Domain;
 
 namespace CustomerExperience.Web.Scheduling;
-
-/// <summary>Booking rules from configuration section "Booking".</summary>
-public sealed class BookingRules
-{
-    public const string Section = "Booking";
-
-    /// <summary>Online bookings start at least this far ahead.</summary>
-    public TimeSpan MinimumNotice { get; set; } = TimeSpan.FromHours(2);
-
-    /// <summary>How far ahead customers can book (about 13 months).</summary>
-    [Range(1, 800)]
-    public int HorizonDays { get; set; } = 396;
-
-    /// <summary>Offered start times are on this grid of local minutes after midnight.</summary>
-    [Range(5, 120)]
-    public int SlotStepMinutes { get; set; } = 15;
-
-    /// <summary>Customers cannot reschedule or cancel online closer to the visit than this; staff can.</summary>
-    public TimeSpan ChangeCutoff { get; set; } = TimeSpan.FromHours(24);
-}
 
 public sealed record DateRange(DateOnly From, DateOnly To)
 {

@@ -40,6 +40,22 @@ public class BadConfigurationTests
         Assert.DoesNotContain("   at ", output);
     }
 
+    [Theory]
+    [InlineData("Booking__SlotStepMinutes", "0", "Booking:SlotStepMinutes must be between 5 and 240.")]
+    [InlineData("Booking__MinimumNotice", "two hours", "Booking:MinimumNotice")]
+    public async Task Bad_booking_rule_names_the_setting_and_exits(string variable, string value, string message)
+    {
+        var (exitCode, output) = await RunAppAsync(new()
+        {
+            ["ConnectionStrings__Default"] = TestDatabases.ConnectionString("postgres"),
+            [variable] = value,
+        });
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(message, output);
+        Assert.DoesNotContain("   at ", output);
+    }
+
     private static async Task<(int ExitCode, string Output)> RunAppAsync(Dictionary<string, string> environment)
     {
         var app = Path.Combine(AppContext.BaseDirectory, "CustomerExperience.Web.dll");

@@ -19,6 +19,9 @@ public class AppointmentConfiguration : IEntityTypeConfiguration<Appointment>
         builder.HasIndex(a => a.ManageTokenHash).IsUnique();
         builder.HasIndex(a => new { a.LocationId, a.Start });
         builder.HasIndex(a => new { a.CustomerId, a.Start });
+        // Availability reads the visits of a resource that end after its window opens: only upcoming ones, however long
+        // the history. Also serves the foreign key, so it replaces the plain resource_id index.
+        builder.HasIndex(a => new { a.ResourceId, a.BlockedUntil });
         builder.Ignore(a => a.IsActive);
     }
 }

@@ -109,9 +109,6 @@ namespace CustomerExperience.Web.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_appointments_manage_token_hash");
 
-                    b.HasIndex("ResourceId")
-                        .HasDatabaseName("ix_appointments_resource_id");
-
                     b.HasIndex("ServiceId")
                         .HasDatabaseName("ix_appointments_service_id");
 
@@ -120,6 +117,9 @@ namespace CustomerExperience.Web.Data.Migrations
 
                     b.HasIndex("LocationId", "Start")
                         .HasDatabaseName("ix_appointments_location_id_start");
+
+                    b.HasIndex("ResourceId", "BlockedUntil")
+                        .HasDatabaseName("ix_appointments_resource_id_blocked_until");
 
                     b.ToTable("appointments", "cx");
                 });
