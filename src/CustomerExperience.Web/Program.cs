@@ -38,7 +38,12 @@ var app = builder.Build();
 
 if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error");
-app.UseStatusCodePagesWithReExecute("/Status/{0}");
+// Pages get a friendly page for bare error statuses; the API gets problem+json.
+app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"),
+    pages => pages.UseStatusCodePagesWithReExecute("/Status/{0}"));
+app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"),
+    api => api.UseStatusCodePages());
+app.UseServerTiming();
 app.UseSecurityHeaders();
 app.UseStaticFiles();
 app.UseRouting();

@@ -46,6 +46,24 @@ public static class WebSecurity
         });
     }
 
+    /// <summary>Server-Timing on API responses: how long the app itself took, visible in browser tools and used by bench/.</summary>
+    public static void UseServerTiming(this WebApplication app) => app.Use(async (context, next) =>
+    {
+        if (!context.Request.Path.StartsWithSegments("/api"))
+        {
+            await next();
+            return;
+        }
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        context.Response.OnStarting(() =>
+        {
+            var ms = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            context.Response.Headers["Server-Timing"] = $"app;dur={ms.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)}";
+            return Task.CompletedTask;
+        });
+        await next();
+    });
+
     public static void UseSecurityHeaders(this WebApplication app) => app.Use(async (context, next) =>
     {
         var headers = context.Response.Headers;

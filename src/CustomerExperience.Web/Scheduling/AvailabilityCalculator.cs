@@ -35,67 +35,107 @@ public static class AvailabilityCalculator
         if (last > horizon) last = horizon;
         var earliest = now + rules.MinimumNotice;
 
-        var busyByResource = busy.GroupBy(b => b.ResourceId).ToDictionary(g => g.Key, g => g.OrderBy(b => b.Start).ToList());
-        var slots = new SortedDictionary<DateTimeOffset, (DateTimeOffset End, List<Guid> Free)>();
+        var busyByResource = busy.GroupBy(b => b.ResourceId).ToDictionary(g => g.Key, g => g.OrderBy(b => b.BlockedUntil).ToArray());
+        var slots = new List<Slot>();
 
         for (var day = from; day <= last; day = day.AddDays(1))
         {
             if (locationClosures.Any(c => c.Contains(day))) continue;
+            var local = new LocalDay(zone, day, rules.SlotStepMinutes);
+
+            // Per resource and day: its working periods as instants, its visits, and how busy it already is.
+            var open = new List<(Guid Id, (DateTimeOffset Opens, DateTimeOffset Closes)[] Periods, BusyInterval[] Taken, int Load)>();
             foreach (var resource in resources)
             {
                 if (resource.Closures.Any(c => c.Contains(day))) continue;
+                var periods = resource.Hours.Where(h => h.Day == day.DayOfWeek)
+                    .Select(h => (local.At(zone, h.Opens), local.At(zone, h.Closes, closing: true))).ToArray();
+                if (periods.Length == 0) continue;
                 var taken = busyByResource.GetValueOrDefault(resource.ResourceId) ?? [];
-                foreach (var hours in resource.Hours.Where(h => h.Day == day.DayOfWeek))
-                foreach (var start in Starts(zone, day, hours, duration, rules.SlotStepMinutes))
-                {
-                    if (start < earliest) continue;
-                    var end = start + duration;
-                    var blockedUntil = end + buffer;
-                    if (taken.Any(b => b.Start < blockedUntil && start < b.BlockedUntil)) continue;
+                open.Add((resource.ResourceId, periods, taken, taken.Count(b => b.Start >= local.Start && b.Start < local.End)));
+            }
+            if (open.Count == 0) continue;
+            // Spread bookings: the resource with the fewest visits that day is offered first.
+            open.Sort((x, y) => x.Load != y.Load ? x.Load.CompareTo(y.Load) : x.Id.CompareTo(y.Id));
 
-                    var utc = start.ToUniversalTime();
-                    if (!slots.TryGetValue(utc, out var slot))
-                        slots[utc] = slot = (end, []);
-                    slot.Free.Add(resource.ResourceId);
+            foreach (var start in local.Grid)
+            {
+                if (start < earliest) continue;
+                var end = start + duration;
+                List<Guid>? free = null;
+                foreach (var resource in open)
+                {
+                    if (!Array.Exists(resource.Periods, p => start >= p.Opens && end <= p.Closes)) continue;
+                    if (Overlaps(resource.Taken, start, end + buffer)) continue;
+                    (free ??= []).Add(resource.Id);
                 }
+                if (free is not null)
+                    slots.Add(new Slot(start, local.FixedOffset is { } offset && end <= local.End ? end.ToOffset(offset) : TimeZoneInfo.ConvertTime(end, zone), free));
             }
         }
-
-        // Spread bookings: the resource with the fewest visits that day goes first.
-        var load = busy.GroupBy(b => (b.ResourceId, Day: DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(b.Start, zone).DateTime)))
-            .ToDictionary(g => g.Key, g => g.Count());
-        return slots.Select(pair =>
-        {
-            var start = TimeZoneInfo.ConvertTime(pair.Key, zone);
-            var day = DateOnly.FromDateTime(start.DateTime);
-            var free = pair.Value.Free.Distinct()
-                .OrderBy(id => load.GetValueOrDefault((id, day))).ThenBy(id => id).ToList();
-            return new Slot(start, TimeZoneInfo.ConvertTime(pair.Value.End, zone), free);
-        }).ToList();
+        return slots;
     }
 
-    /// <summary>Instants whose local time is on the step grid inside one working period, with the whole visit inside it.</summary>
-    private static IEnumerable<DateTimeOffset> Starts(TimeZoneInfo zone, DateOnly day, WorkingHours hours, TimeSpan duration, int step)
+    /// <summary>
+    /// Whether [start, blockedUntil) meets any busy interval. <paramref name="taken"/> is sorted by end; a binary search
+    /// finds the first interval ending after <paramref name="start"/>. The database keeps one resource's visits from
+    /// overlapping, so checking forward from there until intervals start at or after the end is complete.
+    /// </summary>
+    private static bool Overlaps(BusyInterval[] taken, DateTimeOffset start, DateTimeOffset blockedUntil)
     {
-        var opens = ToInstant(zone, day, hours.Opens, earliest: true);
-        var closes = hours.Closes == TimeOnly.MinValue
-            ? ToInstant(zone, day.AddDays(1), TimeOnly.MinValue, earliest: true)
-            : ToInstant(zone, day, hours.Closes, earliest: true);
-        var seen = new HashSet<DateTimeOffset>();
-        for (var minutes = 0; minutes < 24 * 60; minutes += step)
+        int low = 0, high = taken.Length;
+        while (low < high)
         {
-            var local = day.ToDateTime(TimeOnly.MinValue).AddMinutes(minutes);
-            if (zone.IsInvalidTime(local)) continue; // the hour skipped by spring-forward does not exist
-            var offsets = zone.IsAmbiguousTime(local)
-                ? zone.GetAmbiguousTimeOffsets(local).OrderByDescending(o => o).ToArray() // earlier instant first
-                : [zone.GetUtcOffset(local)];
-            foreach (var offset in offsets)
-            {
-                var start = new DateTimeOffset(local, offset);
-                if (start >= opens && start + duration <= closes && seen.Add(start.ToUniversalTime()))
-                    yield return start;
-            }
+            var mid = (low + high) / 2;
+            if (taken[mid].BlockedUntil > start) high = mid; else low = mid + 1;
         }
+        for (var i = low; i < taken.Length && taken[i].Start < blockedUntil; i++)
+            if (taken[i].BlockedUntil > start) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// One local day: its start and end instants and every instant whose wall-clock time is on the step grid, in
+    /// time order. The hour skipped by spring-forward is absent; the hour repeated by fall-back appears twice,
+    /// earlier instant first. Most days have one offset all day, and then no grid point needs the (slow) zone rules.
+    /// </summary>
+    private sealed class LocalDay
+    {
+        public LocalDay(TimeZoneInfo zone, DateOnly date, int step)
+        {
+            Date = date;
+            Start = ToInstant(zone, date, TimeOnly.MinValue, earliest: true);
+            End = ToInstant(zone, date.AddDays(1), TimeOnly.MinValue, earliest: true);
+            var midnight = date.ToDateTime(TimeOnly.MinValue);
+            if (End - Start == TimeSpan.FromDays(1) && Start.Offset == End.Offset && !zone.IsAmbiguousTime(midnight))
+                FixedOffset = Start.Offset;
+            for (var minutes = 0; minutes < 24 * 60; minutes += step)
+            {
+                var local = midnight.AddMinutes(minutes);
+                if (FixedOffset is { } offset)
+                    Grid.Add(new DateTimeOffset(local, offset));
+                else if (zone.IsInvalidTime(local))
+                    continue;
+                else if (zone.IsAmbiguousTime(local))
+                    Grid.AddRange(zone.GetAmbiguousTimeOffsets(local).OrderByDescending(o => o).Select(o => new DateTimeOffset(local, o)));
+                else
+                    Grid.Add(new DateTimeOffset(local, zone.GetUtcOffset(local)));
+            }
+            if (FixedOffset is null)
+                Grid.Sort((x, y) => x.UtcDateTime.CompareTo(y.UtcDateTime)); // the repeated hour interleaves otherwise
+        }
+
+        public DateOnly Date { get; }
+        public DateTimeOffset Start { get; }
+        public DateTimeOffset End { get; }
+        public TimeSpan? FixedOffset { get; }
+        public List<DateTimeOffset> Grid { get; } = [];
+
+        /// <summary>The instant of a wall-clock time this day; midnight as a closing time means the end of the day.</summary>
+        public DateTimeOffset At(TimeZoneInfo zone, TimeOnly time, bool closing = false) =>
+            closing && time == TimeOnly.MinValue ? End
+            : FixedOffset is { } offset ? new DateTimeOffset(Date.ToDateTime(time), offset)
+            : ToInstant(zone, Date, time, earliest: true);
     }
 
     /// <summary>A local date and time as an instant; a time in the spring-forward gap moves to the first valid instant after it.</summary>

@@ -11,7 +11,9 @@ namespace CustomerExperience.Tests.Infrastructure;
 /// </summary>
 public static partial class TestDatabases
 {
-    private static readonly string Prefix = "cx_" + Sanitize(typeof(TestDatabases).Assembly.GetName().Name!.Replace("CustomerExperience.", "")) + "_";
+    // cx_<assembly>_<process id>_: test runs sharing one server (two terminals, a helper) never drop each other's databases.
+    private static readonly string AssemblyPrefix = "cx_" + Sanitize(typeof(TestDatabases).Assembly.GetName().Name!.Replace("CustomerExperience.", "")) + "_";
+    private static readonly string Prefix = $"{AssemblyPrefix}{Environment.ProcessId}_";
     private static readonly Lazy<Task<string>> Template = new(CreateTemplateAsync);
     private static readonly SemaphoreSlim CreateLock = new(1, 1);
     private static int counter;
@@ -56,7 +58,7 @@ public static partial class TestDatabases
     private static async Task<string> CreateTemplateAsync()
     {
         var template = Prefix + "template";
-        // What the previous run of this test assembly left behind.
+        // What earlier runs of this test assembly left behind, once their process is gone.
         foreach (var old in await OldDatabasesAsync())
             await AdminAsync($"DROP DATABASE IF EXISTS {old} WITH (FORCE)");
         await AdminAsync($"CREATE DATABASE {template}");
@@ -74,12 +76,18 @@ public static partial class TestDatabases
         await using var connection = new NpgsqlConnection(TestSettings.PostgresAdmin);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT datname FROM pg_database WHERE starts_with(datname, $1)", connection);
-        command.Parameters.AddWithValue(Prefix);
+        command.Parameters.AddWithValue(AssemblyPrefix);
         var names = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
             names.Add(reader.GetString(0));
-        return names;
+        return names.Where(name => !OwnerIsAlive(name)).ToList();
+    }
+
+    private static bool OwnerIsAlive(string database)
+    {
+        var pid = database[AssemblyPrefix.Length..].Split('_')[0];
+        return int.TryParse(pid, out var id) && id != Environment.ProcessId && Directory.Exists($"/proc/{id}");
     }
 
     private static async Task AdminAsync(string sql)

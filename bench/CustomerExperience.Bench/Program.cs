@@ -1,0 +1,204 @@
+// Tools for bench/*.sh: a seeder, an HTTP load generator (a second process on loopback), a booking driver
+// and a minimal Kestrel endpoint that measures the machine's HTTP ceiling. Prints figures; asserts nothing.
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+
+return args.FirstOrDefault() switch
+{
+    "seed-bookings" => await Seed.BookingsAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture)),
+    "load" => await Load.RunAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), TimeSpan.FromSeconds(double.Parse(args[3], CultureInfo.InvariantCulture))),
+    "book" => await Book.RunAsync(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture), int.Parse(args[5], CultureInfo.InvariantCulture)),
+    "kestrel" => await Ceiling.ServeAsync(int.Parse(args[1], CultureInfo.InvariantCulture)),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage: bench seed-bookings <connection-string> <appointments>
+               bench load <url> <concurrency> <seconds>
+               bench book <base-url> <service-id> <location-id> <clients> <bookings>
+               bench kestrel <port>
+        """);
+    return 2;
+}
+
+static class Seed
+{
+    /// <summary>
+    /// A bench location with 20 rooms open around the clock and a 15-minute "bench visit", plus history:
+    /// <paramref name="count"/> completed and booked appointments spread over those rooms, ending in the
+    /// availability window so the query has real rows to filter. Prints the ids the other commands need.
+    /// </summary>
+    public static async Task<int> BookingsAsync(string connectionString, int count)
+    {
+        await using var data = NpgsqlDataSource.Create(connectionString);
+        await using var connection = await data.OpenConnectionAsync();
+        await using var batch = new NpgsqlCommand("""
+            INSERT INTO cx.locations (id, slug, name, address_line, city, region, postal_code, time_zone_id, phone)
+            VALUES ('00000000-0000-7000-8000-00000000b001', 'bench', 'Bench Center', '1 Bench St', 'New York', 'NY', '10001', 'America/New_York', '+1 212 555 0000')
+            ON CONFLICT DO NOTHING;
+            INSERT INTO cx.services (id, slug, name, duration_minutes, buffer_minutes, reminder_offsets_minutes, calendar_title, is_active)
+            VALUES ('00000000-0000-7000-8000-00000000b002', 'bench-visit', 'Bench visit', 15, 0, '{}', 'Bench visit', true)
+            ON CONFLICT DO NOTHING;
+            INSERT INTO cx.resources (id, location_id, name, kind, is_active)
+            SELECT ('00000000-0000-7000-8000-0000000c' || lpad(n::text, 4, '0'))::uuid, '00000000-0000-7000-8000-00000000b001', 'Room ' || n, 'Room', true
+            FROM generate_series(1, 20) n ON CONFLICT DO NOTHING;
+            INSERT INTO cx.resource_services (resource_id, services_id)
+            SELECT id, '00000000-0000-7000-8000-00000000b002' FROM cx.resources WHERE location_id = '00000000-0000-7000-8000-00000000b001'
+            ON CONFLICT DO NOTHING;
+            INSERT INTO cx.working_hours (id, resource_id, day, opens, closes)
+            SELECT gen_random_uuid(), r.id, d.day, '00:00', '00:00'
+            FROM cx.resources r CROSS JOIN (VALUES ('Sunday'), ('Monday'), ('Tuesday'), ('Wednesday'), ('Thursday'), ('Friday'), ('Saturday')) d(day)
+            WHERE r.location_id = '00000000-0000-7000-8000-00000000b001'
+              AND NOT EXISTS (SELECT 1 FROM cx.working_hours w WHERE w.resource_id = r.id);
+            INSERT INTO cx.customers (id, full_name, email, normalized_email, preferred_time_of_day, email_opt_out, created_at)
+            VALUES ('00000000-0000-7000-8000-00000000b003', 'Bench History', 'history@bench.example', 'history@bench.example', 'Any', false, now())
+            ON CONFLICT DO NOTHING;
+            """, connection);
+        await batch.ExecuteNonQueryAsync();
+
+        // History: back to back on each room, every 30 minutes (15-minute visits), ending 3 days from now,
+        // so the benchmark window starts among existing bookings.
+        await using var history = new NpgsqlCommand("""
+            INSERT INTO cx.appointments (id, customer_id, service_id, location_id, resource_id, start, "end", blocked_until,
+                                         status, source, calendar_sequence, manage_token_hash, created_at)
+            SELECT gen_random_uuid(), '00000000-0000-7000-8000-00000000b003', '00000000-0000-7000-8000-00000000b002',
+                   '00000000-0000-7000-8000-00000000b001', ('00000000-0000-7000-8000-0000000c' || lpad((n % 20 + 1)::text, 4, '0'))::uuid,
+                   s, s + interval '15 minutes', s + interval '15 minutes',
+                   CASE WHEN s < now() THEN 'Completed' ELSE 'Booked' END, 'Online', 0, decode(md5(n::text || 'bench'), 'hex'), now()
+            FROM generate_series(0, @count - 1) n,
+                 LATERAL (SELECT date_trunc('hour', now()) + interval '3 days' - ((n / 20) * interval '30 minutes') AS s) t
+            ON CONFLICT DO NOTHING;
+            ANALYZE cx.appointments;
+            """, connection);
+        history.Parameters.AddWithValue("count", count);
+        history.CommandTimeout = 600;
+        await history.ExecuteNonQueryAsync();
+
+        await using var total = new NpgsqlCommand("SELECT count(*) FROM cx.appointments", connection);
+        Console.WriteLine($"appointments in database: {await total.ExecuteScalarAsync()}");
+        Console.WriteLine("service 00000000-0000-7000-8000-00000000b002 location 00000000-0000-7000-8000-00000000b001");
+        return 0;
+    }
+}
+
+static class Load
+{
+    /// <summary>GETs the URL from <paramref name="concurrency"/> workers for the duration; reads the app's Server-Timing header.</summary>
+    public static async Task<int> RunAsync(string url, int concurrency, TimeSpan duration)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, UseCookies = false });
+        await http.GetAsync(url); // warm-up: JIT, pools, caches
+        for (var i = 0; i < 200; i++) await http.GetAsync(url);
+
+        var client = new ConcurrentBag<double>();
+        var server = new ConcurrentBag<double>();
+        var errors = 0;
+        var stop = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            while (stop.Elapsed < duration)
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var response = await http.GetAsync(url, HttpCompletionOption.ResponseContentRead);
+                client.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors);
+                if (response.Headers.TryGetValues("Server-Timing", out var timing)
+                    && timing.First().Split("dur=") is [_, var dur]
+                    && double.TryParse(dur, CultureInfo.InvariantCulture, out var ms))
+                    server.Add(ms);
+            }
+        }));
+        var seconds = stop.Elapsed.TotalSeconds;
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            requests = client.Count,
+            errors,
+            requestsPerSecond = Math.Round(client.Count / seconds, 1),
+            clientP50Ms = Percentile(client, 50), clientP95Ms = Percentile(client, 95),
+            serverP50Ms = server.IsEmpty ? (double?)null : Percentile(server, 50),
+            serverP95Ms = server.IsEmpty ? (double?)null : Percentile(server, 95),
+        }));
+        return errors == 0 ? 0 : 1;
+    }
+
+    public static double Percentile(IEnumerable<double> values, int p)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100.0 * sorted.Length) - 1)], 2);
+    }
+}
+
+static class Book
+{
+    /// <summary>Books distinct free slots of the bench service through the public API from N concurrent clients.</summary>
+    public static async Task<int> RunAsync(string baseUrl, string serviceId, string locationId, int clients, int bookings)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = new Uri(baseUrl) };
+        var from = DateTime.UtcNow.Date.AddDays(20);
+        var targets = new List<(string Start, int Capacity)>();
+        for (var week = 0; targets.Sum(t => t.Capacity) < bookings; week++)
+        {
+            var day = from.AddDays(7 * week).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var found = await http.GetFromJsonAsync<JsonElement>($"/api/v1/availability?serviceId={serviceId}&locationId={locationId}&from={day}&days=7");
+            foreach (var slot in found.GetProperty("slots").EnumerateArray())
+                targets.Add((slot.GetProperty("start").GetString()!, 20));
+        }
+        // Each start has 20 free rooms: book it up to 20 times, spread over the clients.
+        var work = new ConcurrentQueue<string>(targets.SelectMany(t => Enumerable.Repeat(t.Start, t.Capacity)).Take(bookings)
+            .Select((start, i) => (start, i)).OrderBy(x => x.i % clients).ThenBy(x => x.i).Select(x => x.start));
+
+        var created = 0; var conflicts = 0; var failed = 0; var sequence = 0;
+        var latencies = new ConcurrentBag<double>();
+        var stop = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        {
+            while (work.TryDequeue(out var start))
+            {
+                var started = Stopwatch.GetTimestamp();
+                var n = Interlocked.Increment(ref sequence);
+                using var response = await http.PostAsJsonAsync("/api/v1/bookings", new
+                {
+                    serviceId, locationId, start,
+                    customer = new { fullName = $"Bench Customer {n}", email = $"bench-{Guid.NewGuid():N}@bench.example", phone = "+1 212 555 0101", dateOfBirth = "1970-01-01" },
+                });
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                switch (response.StatusCode)
+                {
+                    case HttpStatusCode.Created: Interlocked.Increment(ref created); break;
+                    case HttpStatusCode.Conflict: Interlocked.Increment(ref conflicts); break;
+                    default: Interlocked.Increment(ref failed); Console.Error.WriteLine($"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}"); break;
+                }
+            }
+        }));
+        var seconds = stop.Elapsed.TotalSeconds;
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            created, conflicts, failed, clients,
+            bookingsPerSecond = Math.Round(created / seconds, 1),
+            p50Ms = Load.Percentile(latencies, 50), p95Ms = Load.Percentile(latencies, 95),
+        }));
+        return failed == 0 ? 0 : 1;
+    }
+}
+
+static class Ceiling
+{
+    /// <summary>The smallest useful Kestrel app: what this machine's HTTP stack does with no work behind it.</summary>
+    public static async Task<int> ServeAsync(int port)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        var app = builder.Build();
+        app.MapGet("/", () => Results.Json(new { slots = Array.Empty<object>() }));
+        await app.RunAsync();
+        return 0;
+    }
+}
