@@ -1,21 +1,52 @@
 using CustomerExperience.Web.Data;
 using CustomerExperience.Web.Domain;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace CustomerExperience.Web.Scheduling;
 
-/// <summary>Loads what the calculator needs from the database: one query each, no tracking.</summary>
-public class AvailabilityService(AppDbContext db, TimeProvider clock, IOptions<BookingRules> rules)
+/// <summary>
+/// Loads what the calculator needs. The clinic's set-up (service, location, rooms, hours, closures) changes
+/// rarely and is read on every availability request and booking, so it is kept in memory for a short while
+/// (Booking:SetupCacheSeconds, 30 by default); visits are always read fresh, and the database constraint has
+/// the last word on double booking anyway.
+/// </summary>
+public class AvailabilityService(AppDbContext db, TimeProvider clock, IOptions<BookingRules> rules, IMemoryCache? cache = null)
 {
+    /// <summary>What does not change from one request to the next.</summary>
+    public sealed record Setup(Service Service, Location Location, IReadOnlyList<ResourceCalendar> Resources);
+
     /// <summary>The service and location, when that service is offered there; null otherwise.</summary>
-    public async Task<(Service Service, Location Location)?> FindAsync(Guid serviceId, Guid locationId, CancellationToken ct)
+    public async Task<(Service Service, Location Location)?> FindAsync(Guid serviceId, Guid locationId, CancellationToken ct) =>
+        await SetupAsync(serviceId, locationId, ct) is { } setup ? (setup.Service, setup.Location) : null;
+
+    public async Task<Setup?> SetupAsync(Guid serviceId, Guid locationId, CancellationToken ct)
+    {
+        var seconds = rules.Value.SetupCacheSeconds;
+        if (cache is null || seconds == 0)
+            return await LoadSetupAsync(serviceId, locationId, ct);
+        return await cache.GetOrCreateAsync(("availability-setup", serviceId, locationId), entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(seconds);
+            return LoadSetupAsync(serviceId, locationId, ct);
+        });
+    }
+
+    private async Task<Setup?> LoadSetupAsync(Guid serviceId, Guid locationId, CancellationToken ct)
     {
         var service = await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.Id == serviceId && s.IsActive, ct);
         var location = await db.Locations.AsNoTracking().Include(l => l.Closures).FirstOrDefaultAsync(l => l.Id == locationId, ct);
         if (service is null || location is null) return null;
-        var offered = await db.Resources.AnyAsync(r => r.LocationId == locationId && r.IsActive && r.Services.Any(s => s.Id == serviceId), ct);
-        return offered ? (service, location) : null;
+        var resources = await db.Resources.AsNoTracking()
+            .Where(r => r.LocationId == locationId && r.IsActive && r.Services.Any(s => s.Id == serviceId))
+            .Include(r => r.WorkingHours).Include(r => r.Closures)
+            .AsSplitQuery()
+            .ToListAsync(ct);
+        if (resources.Count == 0) return null;
+        return new Setup(service, location, resources
+            .Select(r => new ResourceCalendar(r.Id, r.WorkingHours, r.Closures.Select(c => new DateRange(c.From, c.To)).ToList()))
+            .ToList());
     }
 
     /// <param name="ignoreAppointmentId">The visit being moved, when rescheduling: its own time is not in its way.</param>
@@ -23,14 +54,8 @@ public class AvailabilityService(AppDbContext db, TimeProvider clock, IOptions<B
     public async Task<IReadOnlyList<Slot>> GetSlotsAsync(Guid serviceId, Guid locationId, DateOnly from, int days,
         CancellationToken ct, Guid? ignoreAppointmentId = null, bool ignoreBookings = false)
     {
-        if (await FindAsync(serviceId, locationId, ct) is not var (service, location)) return [];
-
-        var resources = await db.Resources.AsNoTracking()
-            .Where(r => r.LocationId == locationId && r.IsActive && r.Services.Any(s => s.Id == serviceId))
-            .Include(r => r.WorkingHours).Include(r => r.Closures)
-            .AsSplitQuery()
-            .ToListAsync(ct);
-        var ids = resources.Select(r => r.Id).ToList();
+        if (await SetupAsync(serviceId, locationId, ct) is not { } setup) return [];
+        var ids = setup.Resources.Select(r => r.ResourceId).ToList();
 
         // The window in UTC, widened by a day each side so zone offsets and buffers cannot hide a neighbour.
         var windowStart = new DateTimeOffset(from.AddDays(-1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
@@ -38,10 +63,9 @@ public class AvailabilityService(AppDbContext db, TimeProvider clock, IOptions<B
         var busy = ignoreBookings ? [] : await BusyAsync(ids, windowStart, windowEnd, ignoreAppointmentId, ct);
 
         return AvailabilityCalculator.FreeSlots(
-            location.TimeZone,
-            location.Closures.Select(c => new DateRange(c.From, c.To)).ToList(),
-            resources.Select(r => new ResourceCalendar(r.Id, r.WorkingHours, r.Closures.Select(c => new DateRange(c.From, c.To)).ToList())).ToList(),
-            busy, service.Duration, service.Buffer, from, days, clock.GetUtcNow(), rules.Value);
+            setup.Location.TimeZone,
+            setup.Location.Closures.Select(c => new DateRange(c.From, c.To)).ToList(),
+            setup.Resources, busy, setup.Service.Duration, setup.Service.Buffer, from, days, clock.GetUtcNow(), rules.Value);
     }
 
     /// <summary>

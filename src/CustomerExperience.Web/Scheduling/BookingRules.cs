@@ -22,4 +22,8 @@ public sealed class BookingRules
     /// <summary>Customers may reschedule or cancel online until this long before the visit.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00", ErrorMessage = "Booking:ChangeCutoff must be between 00:00:00 and 30.00:00:00.")]
     public TimeSpan ChangeCutoff { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How long the clinic's set-up (rooms, hours, closures) is cached for availability; 0 turns the cache off.</summary>
+    [Range(0, 3600, ErrorMessage = "Booking:SetupCacheSeconds must be between 0 and 3600.")]
+    public int SetupCacheSeconds { get; set; } = 30;
 }

@@ -44,10 +44,8 @@ public class BookingService(
     public async Task<BookingOutcome> BookAsync(BookingRequest request, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var service = await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.Id == request.ServiceId && s.IsActive, ct);
-        if (service is null) return new BookingOutcome.NotFound("service");
-        var location = await db.Locations.AsNoTracking().FirstOrDefaultAsync(l => l.Id == request.LocationId, ct);
-        if (location is null) return new BookingOutcome.NotFound("location");
+        if (await availability.FindAsync(request.ServiceId, request.LocationId, ct) is not var (service, location))
+            return new BookingOutcome.NotFound("service at that location");
 
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, location.TimeZone).DateTime);
         var errors = request.Customer.Validate(today);
@@ -180,16 +178,28 @@ public class BookingService(
         return AvailabilityCalculator.NearestAlternatives(slots, wanted, 3);
     }
 
-    /// <summary>Tries each free resource in turn; the exclusion constraint decides. EF wraps each attempt in a savepoint.</summary>
+    /// <summary>
+    /// Tries each free resource in turn; the exclusion constraint decides. <c>ON CONFLICT DO NOTHING</c> takes an
+    /// exclusion constraint as its arbiter, so a lost race costs one statement and leaves the transaction usable.
+    /// </summary>
     private async Task<bool> TryPlaceAsync(Appointment visit, IReadOnlyList<Guid> resources, CancellationToken ct)
     {
-        db.Appointments.Add(visit);
         foreach (var resourceId in resources)
         {
-            visit.ResourceId = resourceId;
-            if (await TrySaveAsync(ct)) return true;
+            var inserted = await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO cx.appointments (id, customer_id, service_id, location_id, resource_id, start, "end", blocked_until,
+                                             status, source, calendar_sequence, manage_token_hash, created_at)
+                VALUES ({visit.Id}, {visit.CustomerId}, {visit.ServiceId}, {visit.LocationId}, {resourceId}, {visit.Start},
+                        {visit.End}, {visit.BlockedUntil}, {visit.Status.ToString()}, {visit.Source.ToString()}, {visit.CalendarSequence},
+                        {visit.ManageTokenHash}, {visit.CreatedAt})
+                ON CONFLICT DO NOTHING
+                """, ct);
+            if (inserted == 1)
+            {
+                visit.ResourceId = resourceId;
+                return true;
+            }
         }
-        db.Entry(visit).State = EntityState.Detached;
         return false;
     }
 
@@ -211,7 +221,7 @@ public class BookingService(
     private async Task<Customer> UpsertCustomerAsync(CustomerDetails details, DateTimeOffset now, CancellationToken ct)
     {
         var normalized = Customer.Normalize(details.Email!);
-        await db.Database.ExecuteSqlAsync($"""
+        var rows = await db.Customers.FromSql($"""
             INSERT INTO cx.customers (id, full_name, preferred_name, email, normalized_email, phone, date_of_birth,
                                       preferred_time_of_day, email_opt_out, created_at)
             VALUES ({Guid.CreateVersion7()}, {details.FullName!.Trim()}, {Blank(details.PreferredName)}, {details.Email!.Trim()},
@@ -220,8 +230,9 @@ public class BookingService(
                 preferred_name = COALESCE(customers.preferred_name, EXCLUDED.preferred_name),
                 phone = COALESCE(customers.phone, EXCLUDED.phone),
                 date_of_birth = COALESCE(customers.date_of_birth, EXCLUDED.date_of_birth)
-            """, ct);
-        return await db.Customers.SingleAsync(c => c.NormalizedEmail == normalized, ct);
+            RETURNING *
+            """).AsNoTracking().ToListAsync(ct);
+        return rows.Single();
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
