@@ -42,6 +42,8 @@ SLOTS="$(curl -s "$URL" | grep -o '"start"' | wc -l)"
 
 cx_log "availability: $CONCURRENCY concurrent for ${SECONDS_PER_RUN}s ($SLOTS slots per response)"
 AVAIL="$(dotnet "$BENCH" load "$URL" "$CONCURRENCY" "$SECONDS_PER_RUN")"
+cx_log "availability: one client at a time for ${SECONDS_PER_RUN}s (latency without queueing)"
+AVAIL1="$(dotnet "$BENCH" load "$URL" 1 "$SECONDS_PER_RUN")"
 
 dotnet "$BENCH" kestrel "$CEILING_PORT" >/dev/null 2>&1 &
 CEILING_PID=$!
@@ -72,6 +74,7 @@ num() { printf '%s' "$1" | sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "n/a" }'; }
 A_RPS="$(num "$AVAIL" requestsPerSecond)" A_P50="$(num "$AVAIL" serverP50Ms)" A_P95="$(num "$AVAIL" serverP95Ms)"
 A_CP95="$(num "$AVAIL" clientP95Ms)" K_RPS="$(num "$KESTREL" requestsPerSecond)"
+A1_P50="$(num "$AVAIL1" serverP50Ms)" A1_P95="$(num "$AVAIL1" serverP95Ms)" A1_RPS="$(num "$AVAIL1" requestsPerSecond)"
 B_RATE="$(num "$BOOK" bookingsPerSecond)" B_P95="$(num "$BOOK" p95Ms)" B_CREATED="$(num "$BOOK" created)" B_CONFLICTS="$(num "$BOOK" conflicts)"
 
 cat <<REPORT
@@ -80,6 +83,7 @@ booking benchmark  ($(nproc) cores, $APPOINTMENTS appointments, $(date -u +%FT%T
   availability, 14 days, $SLOTS slots/response, $CONCURRENCY concurrent:
     server p50 ${A_P50} ms, p95 ${A_P95} ms (goal < 25 ms); client p95 ${A_CP95} ms
     ${A_RPS} requests/s  vs  minimal Kestrel ${K_RPS} requests/s  = $(ratio "$A_RPS" "$K_RPS") of the HTTP ceiling
+    one client at a time: server p50 ${A1_P50} ms, p95 ${A1_P95} ms, ${A1_RPS} requests/s
   bookings, $CLIENTS concurrent clients, distinct slots:
     ${B_RATE} bookings/s (p95 ${B_P95} ms; ${B_CREATED} created, ${B_CONFLICTS} conflicts)
     vs pgbench same INSERT ${PGBENCH_TPS} tps  = $(ratio "$B_RATE" "$PGBENCH_TPS") of the database ceiling (goal >= 30%)
