@@ -25,7 +25,12 @@ public class Appointment
     public int CalendarSequence { get; private set; }
     /// <summary>SHA-256 of the manage token; the token itself is only ever in the customer's email.</summary>
     public byte[] ManageTokenHash { get; set; } = [];
+    /// <summary>The manage token, encrypted with Data Protection, so reminders can carry the manage link.</summary>
+    public string? ManageTokenProtected { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>When the visit last moved; with <see cref="CreatedAt"/> it tells which reminders were already too late.</summary>
+    public DateTimeOffset? RescheduledAt { get; private set; }
+    public DateTimeOffset ScheduledAt => RescheduledAt ?? CreatedAt;
     public DateTimeOffset? CheckedInAt { get; private set; }
     public DateTimeOffset? CompletedAt { get; private set; }
     public DateTimeOffset? CancelledAt { get; private set; }
@@ -40,12 +45,13 @@ public class Appointment
         BlockedUntil = End + buffer;
     }
 
-    public void Reschedule(DateTimeOffset start, TimeSpan duration, TimeSpan buffer, Guid resourceId)
+    public void Reschedule(DateTimeOffset start, TimeSpan duration, TimeSpan buffer, Guid resourceId, DateTimeOffset now)
     {
         if (Status != AppointmentStatus.Booked)
             throw new InvalidOperationException($"A {Status} visit cannot be rescheduled.");
         Schedule(start, duration, buffer);
         ResourceId = resourceId;
+        RescheduledAt = now;
         CalendarSequence++;
     }
 

@@ -29,6 +29,12 @@ public static class JobsSetup
                     .StartNow()
                     .WithSimpleSchedule(s => s.WithInterval(outbox.PollInterval).RepeatForever().MeasureIntervalFromCompletion()),
                 job => job.WithIdentity(DeliverOutboxJob.Key).RequestRecovery());
+            q.ScheduleJob<QueueRemindersJob>(
+                trigger => trigger
+                    .WithIdentity("queue-reminders", "journeys")
+                    .StartNow()
+                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever().MeasureIntervalFromCompletion()),
+                job => job.WithIdentity(QueueRemindersJob.Key).RequestRecovery());
             q.AddQuartzHealthChecks();
         });
         builder.AddQuartzHostedService(o =>

@@ -80,6 +80,46 @@ public class AppointmentEmails(IOptions<AppOptions> app, IOptions<SmtpOptions> s
         };
     }
 
+    /// <summary>A reminder of a booked visit: transactional, so it goes out even to customers who opted out of marketing.</summary>
+    public EmailMessage Reminder(Appointment visit, Service service, Location location, Customer customer, string? manageUrl, int offsetMinutes)
+    {
+        var when = FormatWhen(visit.Start, location);
+        var text = new StringBuilder()
+            .AppendLine($"Hello {customer.Greeting},").AppendLine()
+            .AppendLine($"A reminder of your visit: {service.Name}, {when} ({ZoneName(location, visit.Start)}).").AppendLine()
+            .AppendLine($"Where: {location.Name}, {location.FullAddress}");
+        if (location.DirectionsUrl is not null) text.AppendLine($"Directions: {location.DirectionsUrl}");
+        if (location.ArrivalNotes is not null) text.AppendLine().AppendLine($"Arrival and parking: {location.ArrivalNotes}");
+        if (service.PreparationNotes is not null) text.AppendLine().AppendLine($"How to prepare: {service.PreparationNotes}");
+        text.AppendLine().AppendLine(manageUrl is null
+            ? $"Need to change it? Call {location.Name} on {location.Phone}."
+            : $"Need to change it? {manageUrl}");
+        text.AppendLine().AppendLine(app.Value.ClinicName);
+
+        var html = new StringBuilder()
+            .Append("<!DOCTYPE html><html lang=\"en\"><body style=\"font-family:system-ui,sans-serif;color:#1d2433;line-height:1.5\">")
+            .Append($"<p>Hello {H(customer.Greeting)},</p><p>A reminder of your visit:</p>")
+            .Append("<table role=\"presentation\" style=\"border-collapse:collapse\">")
+            .Append(Row("What", H(service.Name)))
+            .Append(Row("When", $"{H(when)} <span style=\"color:#4a5568\">({H(ZoneName(location, visit.Start))})</span>"))
+            .Append(Row("Where", $"{H(location.Name)}<br>{H(location.FullAddress)}"))
+            .Append("</table>");
+        if (location.DirectionsUrl is not null) html.Append($"<p><a href=\"{H(location.DirectionsUrl)}\">Directions</a></p>");
+        if (location.ArrivalNotes is not null) html.Append($"<h2 style=\"font-size:1rem\">Arrival and parking</h2><p>{H(location.ArrivalNotes)}</p>");
+        if (service.PreparationNotes is not null) html.Append($"<h2 style=\"font-size:1rem\">How to prepare</h2><p>{H(service.PreparationNotes)}</p>");
+        html.Append(manageUrl is null
+            ? $"<p>Need to change it? Call {H(location.Name)} on {H(location.Phone)}.</p>"
+            : $"<p><a href=\"{H(manageUrl)}\">Reschedule or cancel</a></p>");
+        html.Append($"<p>{H(app.Value.ClinicName)}</p></body></html>");
+
+        return new EmailMessage("reminder", $"reminder:{visit.Id}:{offsetMinutes}:{visit.CalendarSequence}", customer.Email, customer.FullName,
+            $"Reminder: {service.CalendarTitle}, {when}", text.ToString(), html.ToString())
+        {
+            CustomerId = customer.Id,
+            AppointmentId = visit.Id,
+        };
+    }
+
     public CalendarInvite Invite(Appointment visit, Service service, Location location, Customer customer,
         string manageUrl, DateTimeOffset now, bool cancelled = false)
     {

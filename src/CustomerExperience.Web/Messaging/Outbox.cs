@@ -25,4 +25,14 @@ public class Outbox(AppDbContext db, TimeProvider clock)
             """, cancellationToken);
         return added == 1;
     }
+
+    /// <summary>
+    /// Removes queued, not yet sent messages of one kind about a visit (reminders of a time that changed). Rows
+    /// already being sent are left alone: the change and that send race, and the send is about to happen anyway.
+    /// </summary>
+    public async Task<int> WithdrawPendingAsync(Guid appointmentId, string kind, CancellationToken cancellationToken) =>
+        await db.Database.ExecuteSqlAsync($"""
+            DELETE FROM cx.outbound_emails
+            WHERE appointment_id = {appointmentId} AND kind = {kind} AND status = 'Pending'
+            """, cancellationToken);
 }

@@ -37,7 +37,7 @@ public sealed record BookingRequest(
 /// </summary>
 public class BookingService(
     AppDbContext db, AvailabilityService availability, Eligibility eligibility, Outbox outbox,
-    AppointmentEmails emails, TimeProvider clock, IOptions<BookingRules> rules)
+    AppointmentEmails emails, TimeProvider clock, IOptions<BookingRules> rules, ManageLinks links)
 {
     private const string ExclusionViolation = "23P01";
 
@@ -70,6 +70,7 @@ public class BookingService(
             LocationId = location.Id,
             Source = request.Source,
             ManageTokenHash = ManageToken.Hash(token),
+            ManageTokenProtected = links.Protect(token),
             CreatedAt = now,
         };
         visit.Schedule(request.Start, service.Duration, service.Buffer);
@@ -106,7 +107,7 @@ public class BookingService(
         var placed = false;
         foreach (var resourceId in resources)
         {
-            visit.Reschedule(start, visit.Service!.Duration, visit.Service.Buffer, resourceId);
+            visit.Reschedule(start, visit.Service!.Duration, visit.Service.Buffer, resourceId, now);
             if (await TrySaveAsync(ct)) { placed = true; break; }
             await db.Entry(visit).ReloadAsync(ct);
         }
@@ -116,6 +117,7 @@ public class BookingService(
             return new BookingOutcome.Taken(await AlternativesAsync(visit.Service!, visit.Location!, start, visit.Id, ct));
         }
 
+        await outbox.WithdrawPendingAsync(visit.Id, "reminder", ct);
         await outbox.EnqueueAsync(emails.Build(AppointmentEmails.Change.Rescheduled, visit, visit.Service!, visit.Location!, visit.Customer!, token, now), ct);
         await transaction.CommitAsync(ct);
         return new BookingOutcome.Done(visit, visit.Location!, token);
@@ -134,6 +136,7 @@ public class BookingService(
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         visit.Cancel(reason, now);
         await db.SaveChangesAsync(ct);
+        await outbox.WithdrawPendingAsync(visit.Id, "reminder", ct);
         await outbox.EnqueueAsync(emails.Build(AppointmentEmails.Change.Cancelled, visit, visit.Service!, visit.Location!, visit.Customer!, token, now), ct);
         await transaction.CommitAsync(ct);
         return new BookingOutcome.Done(visit, visit.Location!, token);
@@ -188,10 +191,10 @@ public class BookingService(
         {
             var inserted = await db.Database.ExecuteSqlAsync($"""
                 INSERT INTO cx.appointments (id, customer_id, service_id, location_id, resource_id, start, "end", blocked_until,
-                                             status, source, calendar_sequence, manage_token_hash, created_at)
+                                             status, source, calendar_sequence, manage_token_hash, manage_token_protected, created_at)
                 VALUES ({visit.Id}, {visit.CustomerId}, {visit.ServiceId}, {visit.LocationId}, {resourceId}, {visit.Start},
                         {visit.End}, {visit.BlockedUntil}, {visit.Status.ToString()}, {visit.Source.ToString()}, {visit.CalendarSequence},
-                        {visit.ManageTokenHash}, {visit.CreatedAt})
+                        {visit.ManageTokenHash}, {visit.ManageTokenProtected}, {visit.CreatedAt})
                 ON CONFLICT DO NOTHING
                 """, ct);
             if (inserted == 1)

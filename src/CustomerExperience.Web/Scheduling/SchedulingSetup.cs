@@ -11,6 +11,8 @@ public static class SchedulingSetup
         builder.Services.AddScoped<AvailabilityService>();
         builder.Services.AddScoped<Eligibility>();
         builder.Services.AddScoped<BookingService>();
+        builder.Services.AddSingleton<ManageLinks>();
+        builder.Services.AddScoped<Journeys.AppointmentReminders>();
         builder.Services.AddScoped<AppointmentEmails>();
     }
 }

@@ -22,6 +22,9 @@ public class AppointmentConfiguration : IEntityTypeConfiguration<Appointment>
         // Availability reads the visits of a resource that end after its window opens: only upcoming ones, however long
         // the history. Also serves the foreign key, so it replaces the plain resource_id index.
         builder.HasIndex(a => new { a.ResourceId, a.BlockedUntil });
+        // Reminders look for booked visits starting in the next days.
+        builder.HasIndex(a => new { a.Status, a.Start });
         builder.Ignore(a => a.IsActive);
+        builder.Ignore(a => a.ScheduledAt);
     }
 }

@@ -78,6 +78,15 @@ namespace CustomerExperience.Web.Data.Migrations
                         .HasColumnType("bytea")
                         .HasColumnName("manage_token_hash");
 
+                    b.Property<string>("ManageTokenProtected")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("manage_token_protected");
+
+                    b.Property<DateTimeOffset?>("RescheduledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("rescheduled_at");
+
                     b.Property<Guid>("ResourceId")
                         .HasColumnType("uuid")
                         .HasColumnName("resource_id");
@@ -120,6 +129,9 @@ namespace CustomerExperience.Web.Data.Migrations
 
                     b.HasIndex("ResourceId", "BlockedUntil")
                         .HasDatabaseName("ix_appointments_resource_id_blocked_until");
+
+                    b.HasIndex("Status", "Start")
+                        .HasDatabaseName("ix_appointments_status_start");
 
                     b.ToTable("appointments", "cx");
                 });
