@@ -35,6 +35,13 @@ public static class JobsSetup
                     .StartNow()
                     .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever().MeasureIntervalFromCompletion()),
                 job => job.WithIdentity(QueueRemindersJob.Key).RequestRecovery());
+            // Recalls go out from 09:00 local; every 15 minutes is plenty.
+            q.ScheduleJob<QueueRecallsJob>(
+                trigger => trigger
+                    .WithIdentity("queue-recalls", "journeys")
+                    .StartNow()
+                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(15)).RepeatForever().MeasureIntervalFromCompletion()),
+                job => job.WithIdentity(QueueRecallsJob.Key).RequestRecovery());
             q.AddQuartzHealthChecks();
         });
         builder.AddQuartzHostedService(o =>

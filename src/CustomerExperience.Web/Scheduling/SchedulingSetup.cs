@@ -13,6 +13,9 @@ public static class SchedulingSetup
         builder.Services.AddScoped<BookingService>();
         builder.Services.AddSingleton<ManageLinks>();
         builder.Services.AddScoped<Journeys.AppointmentReminders>();
+        builder.Services.AddOptions<Journeys.RecallOptions>().BindConfiguration(Journeys.RecallOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddScoped<Journeys.EligibilityRecalls>();
+        builder.Services.AddSingleton<Journeys.Unsubscribe>();
         builder.Services.AddScoped<AppointmentEmails>();
     }
 }

@@ -293,7 +293,7 @@ public class BookingApiTests : IAsyncLifetime
     public async Task A_returning_customer_is_told_when_coverage_starts_only_when_email_and_birth_date_match()
     {
         var email = MailDev.UniqueAddress("recall");
-        await SeedCompletedVisitAsync(email, new DateOnly(1970, 3, 4), new DateTimeOffset(2026, 1, 15, 14, 0, 0, TimeSpan.Zero));
+        await clinic.SeedCompletedVisitAsync(app.Services, email, new DateOnly(1970, 3, 4), new DateTimeOffset(2026, 1, 15, 14, 0, 0, TimeSpan.Zero));
 
         var early = await client.PostAsJsonAsync("/api/v1/bookings", clinic.Booking(TestClinic.At(2026, 12, 1, 9), email.ToUpperInvariant()));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, early.StatusCode);
@@ -353,22 +353,5 @@ public class BookingApiTests : IAsyncLifetime
 
         Assert.Contains("/api/v1/bookings/{token}/reschedule", document);
         Assert.Contains("/api/v1/availability", document);
-    }
-
-    private async Task SeedCompletedVisitAsync(string email, DateOnly dateOfBirth, DateTimeOffset start)
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var customer = new Customer { Id = Guid.CreateVersion7(), FullName = "Returning Customer", Email = email, DateOfBirth = dateOfBirth, CreatedAt = start };
-        var visit = new Appointment
-        {
-            Id = Guid.CreateVersion7(), CustomerId = customer.Id, ServiceId = clinic.ServiceId, LocationId = clinic.LocationId,
-            ResourceId = clinic.RoomId, ManageTokenHash = Guid.NewGuid().ToByteArray(), CreatedAt = start,
-        };
-        visit.Schedule(start, TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(10));
-        visit.Complete(start.AddMinutes(30));
-        db.Customers.Add(customer);
-        db.Appointments.Add(visit);
-        await db.SaveChangesAsync();
     }
 }

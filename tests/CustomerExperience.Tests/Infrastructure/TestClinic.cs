@@ -45,6 +45,29 @@ public sealed record TestClinic(Guid LocationId, Guid ServiceId, Guid RoomId)
         return new TestClinic(location.Id, service.Id, first);
     }
 
+    /// <summary>A customer with one completed visit of the clinic's service; returns the customer's id.</summary>
+    public async Task<Guid> SeedCompletedVisitAsync(IServiceProvider services, string email, DateOnly dateOfBirth, DateTimeOffset start, bool optedOut = false)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var customer = new Customer
+        {
+            Id = Guid.CreateVersion7(), FullName = "Returning Customer", PreferredName = "Rita", Email = email,
+            DateOfBirth = dateOfBirth, CreatedAt = start, EmailOptOut = optedOut,
+        };
+        var visit = new Appointment
+        {
+            Id = Guid.CreateVersion7(), CustomerId = customer.Id, ServiceId = ServiceId, LocationId = LocationId,
+            ResourceId = RoomId, ManageTokenHash = Guid.NewGuid().ToByteArray(), CreatedAt = start,
+        };
+        visit.Schedule(start, TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(10));
+        visit.Complete(start.AddMinutes(30));
+        db.Customers.Add(customer);
+        db.Appointments.Add(visit);
+        await db.SaveChangesAsync();
+        return customer.Id;
+    }
+
     /// <summary>A local (Eastern, standard time) wall-clock time as the API writes it.</summary>
     public static string At(int year, int month, int day, int hour, int minute = 0) =>
         new DateTimeOffset(year, month, day, hour, minute, 0, Eastern).ToString("yyyy-MM-dd'T'HH:mm:sszzz");

@@ -1,0 +1,27 @@
+using System.Security.Cryptography;
+using CustomerExperience.Web.Infrastructure;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+
+namespace CustomerExperience.Web.Journeys;
+
+/// <summary>One-click unsubscribe links (RFC 8058): the customer's id, protected by the app's Data Protection keys.</summary>
+public class Unsubscribe(IDataProtectionProvider protection, IOptions<AppOptions> app)
+{
+    private readonly IDataProtector protector = protection.CreateProtector("CustomerExperience.Unsubscribe.v1");
+
+    public string Url(Guid customerId) => $"{app.Value.PublicBaseUrl.TrimEnd('/')}/unsubscribe/{protector.Protect(customerId.ToString("N"))}";
+
+    public Guid? CustomerId(string? token)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 500) return null;
+        try
+        {
+            return Guid.TryParseExact(protector.Unprotect(token), "N", out var id) ? id : null;
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+    }
+}
