@@ -42,6 +42,12 @@ public static class JobsSetup
                     .StartNow()
                     .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(15)).RepeatForever().MeasureIntervalFromCompletion()),
                 job => job.WithIdentity(QueueRecallsJob.Key).RequestRecovery());
+            q.ScheduleJob<QueuePostVisitJob>(
+                trigger => trigger
+                    .WithIdentity("queue-post-visit", "journeys")
+                    .StartNow()
+                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever().MeasureIntervalFromCompletion()),
+                job => job.WithIdentity(QueuePostVisitJob.Key).RequestRecovery());
             q.AddQuartzHealthChecks();
         });
         builder.AddQuartzHostedService(o =>

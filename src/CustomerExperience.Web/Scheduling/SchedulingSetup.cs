@@ -16,6 +16,7 @@ public static class SchedulingSetup
         builder.Services.AddOptions<Journeys.RecallOptions>().BindConfiguration(Journeys.RecallOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<Journeys.EligibilityRecalls>();
         builder.Services.AddSingleton<Journeys.Unsubscribe>();
+        builder.Services.AddScoped<Journeys.PostVisitMessages>();
         builder.Services.AddScoped<AppointmentEmails>();
     }
 }

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Text;
+using CustomerExperience.Web.Data;
+using CustomerExperience.Web.Domain;
+using CustomerExperience.Web.Infrastructure;
+using CustomerExperience.Web.Messaging;
+using CustomerExperience.Web.Scheduling;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CustomerExperience.Web.Journeys;
+
+/// <summary>
+/// After a completed visit: when results will be ready, in business days (weekends and the location's closures
+/// skipped), and a link to the short survey. The results part is transactional and always sent; the survey part
+/// (marketing-like) only to customers who have not opted out, with one-click unsubscribe. Key: <c>postvisit:{visit}</c>.
+/// </summary>
+public class PostVisitMessages(AppDbContext db, Outbox outbox, Unsubscribe unsubscribe, IDataProtectionProvider protection,
+    TimeProvider clock, IOptions<AppOptions> app)
+{
+    /// <summary>Visits completed longer ago than this get no message (e.g. when the job was off for a long time).</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromDays(2);
+
+    private readonly IDataProtector surveyTokens = protection.CreateProtector("CustomerExperience.Survey.v1");
+
+    public async Task<int> QueueDueAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var visits = await db.Appointments.AsNoTracking()
+            .Include(a => a.Customer).Include(a => a.Service).Include(a => a.Location).ThenInclude(l => l!.Closures)
+            .Where(a => a.Status == AppointmentStatus.Completed && a.CompletedAt > now - Window && a.CompletedAt <= now)
+            .Where(a => !db.OutboundEmails.Any(e => e.AppointmentId == a.Id && e.Kind == "postvisit"))
+            .OrderBy(a => a.CompletedAt)
+            .Take(1000)
+            .ToListAsync(ct);
+        if (visits.Count == 0) return 0;
+
+        var queued = 0;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        foreach (var visit in visits)
+            if (await outbox.EnqueueAsync(Message(visit), ct))
+                queued++;
+        await transaction.CommitAsync(ct);
+        return queued;
+    }
+
+    /// <summary>The survey link's token: the visit, protected; the survey pages read it back.</summary>
+    public string SurveyToken(Guid appointmentId) => surveyTokens.Protect(appointmentId.ToString("N"));
+
+    public Guid? SurveyVisit(string? token)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 500) return null;
+        try { return Guid.TryParseExact(surveyTokens.Unprotect(token), "N", out var id) ? id : null; }
+        catch (System.Security.Cryptography.CryptographicException) { return null; }
+    }
+
+    /// <summary>"Thursday, December 3" to "Friday, December 4": the business-day range from the local completion date.</summary>
+    public static (DateOnly From, DateOnly To)? ResultsWindow(Appointment visit, Service service, Location location)
+    {
+        if (service.ResultsMinBusinessDays is not { } min || service.ResultsMaxBusinessDays is not { } max || visit.CompletedAt is not { } done)
+            return null;
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(done, location.TimeZone).DateTime);
+        var closures = location.Closures.Select(c => new DateRange(c.From, c.To)).ToList();
+        return (BusinessDays.Add(day, min, closures), BusinessDays.Add(day, max, closures));
+    }
+
+    private EmailMessage Message(Appointment visit)
+    {
+        var customer = visit.Customer!;
+        var service = visit.Service!;
+        var location = visit.Location!;
+        var survey = !customer.EmailOptOut;
+        var surveyUrl = $"{app.Value.PublicBaseUrl.TrimEnd('/')}/survey/{SurveyToken(visit.Id)}";
+        var unsubscribeUrl = survey ? unsubscribe.Url(customer.Id) : null;
+
+        var results = ResultsWindow(visit, service, location) is var (from, to)
+            ? from == to
+                ? $"Your results will be ready on {Day(from)}."
+                : $"Your results will be ready between {Day(from)} and {Day(to)}."
+            : null;
+
+        var text = new StringBuilder().AppendLine($"Hello {customer.Greeting},").AppendLine()
+            .AppendLine($"Thank you for visiting {location.Name} today.");
+        if (results is not null) text.AppendLine().AppendLine(results + " We will let you know how to see them; if anything needs a closer look, we will call you.");
+        if (survey)
+            text.AppendLine().AppendLine($"How did we do? Seven quick questions, under 30 seconds: {surveyUrl}")
+                .AppendLine().AppendLine($"Don't want emails like this? Unsubscribe: {unsubscribeUrl}");
+        text.AppendLine().AppendLine($"Questions? Call {location.Phone}.").AppendLine().AppendLine(app.Value.ClinicName);
+
+        var html = new StringBuilder()
+            .Append("<!DOCTYPE html><html lang=\"en\"><body style=\"font-family:system-ui,sans-serif;color:#1d2433;line-height:1.5\">")
+            .Append($"<p>Hello {H(customer.Greeting)},</p><p>Thank you for visiting {H(location.Name)} today.</p>");
+        if (results is not null) html.Append($"<p><strong>{H(results)}</strong> We will let you know how to see them; if anything needs a closer look, we will call you.</p>");
+        if (survey)
+            html.Append($"<p>How did we do? <a href=\"{H(surveyUrl)}\">Seven quick questions, under 30 seconds</a>.</p>")
+                .Append($"<p style=\"color:#4a5568;font-size:.9em\">Don't want emails like this? <a href=\"{H(unsubscribeUrl!)}\">Unsubscribe</a>.</p>");
+        html.Append($"<p>Questions? Call {H(location.Phone)}.</p><p>{H(app.Value.ClinicName)}</p></body></html>");
+
+        return new EmailMessage("postvisit", $"postvisit:{visit.Id}", customer.Email, customer.FullName,
+            $"Thank you for visiting {location.Name}", text.ToString(), html.ToString())
+        {
+            UnsubscribeUrl = unsubscribeUrl,
+            CustomerId = customer.Id,
+            AppointmentId = visit.Id,
+        };
+    }
+
+    private static string Day(DateOnly day) => day.ToString("dddd, MMMM d", AppointmentEmails.Culture);
+
+    private static string H(string value) => WebUtility.HtmlEncode(value);
+}
