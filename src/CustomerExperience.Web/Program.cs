@@ -62,7 +62,8 @@ try
 }
 catch (StartupChecks.ConfigurationProblem problem)
 {
-    app.Logger.LogCritical("{Problem}", problem.Message);
+    // Straight to stderr: the console logger writes on a background queue that may not flush before we exit.
+    Console.Error.WriteLine($"crit: Configuration: {problem.Message}");
     return 1;
 }
 
