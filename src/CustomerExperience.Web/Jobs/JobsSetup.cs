@@ -48,6 +48,12 @@ public static class JobsSetup
                     .StartNow()
                     .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever().MeasureIntervalFromCompletion()),
                 job => job.WithIdentity(QueuePostVisitJob.Key).RequestRecovery());
+            q.ScheduleJob<BookNextVisitsJob>(
+                trigger => trigger
+                    .WithIdentity("book-next-visits", "journeys")
+                    .StartNow()
+                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(5)).RepeatForever().MeasureIntervalFromCompletion()),
+                job => job.WithIdentity(BookNextVisitsJob.Key).RequestRecovery());
             q.AddQuartzHealthChecks();
         });
         builder.AddQuartzHostedService(o =>

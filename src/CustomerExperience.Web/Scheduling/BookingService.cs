@@ -28,7 +28,7 @@ public abstract record BookingOutcome
 
 public sealed record BookingRequest(
     Guid ServiceId, Guid LocationId, DateTimeOffset Start, CustomerDetails Customer,
-    bool AcceptNotCovered = false, BookingSource Source = BookingSource.Online);
+    bool AcceptNotCovered = false, BookingSource Source = BookingSource.Online, Guid? PreferredResourceId = null);
 
 /// <summary>
 /// The booking write path. One transaction upserts the customer, inserts the visit and queues the email.
@@ -48,7 +48,7 @@ public class BookingService(
             return new BookingOutcome.NotFound("service at that location");
 
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, location.TimeZone).DateTime);
-        var errors = request.Customer.Validate(today);
+        var errors = request.Customer.Validate(today, online: request.Source == BookingSource.Online);
         if (errors.Count > 0) return new BookingOutcome.Invalid(errors);
 
         var (slot, problem) = await FindSlotAsync(service, location, request.Start, null, ct);
@@ -75,7 +75,8 @@ public class BookingService(
         };
         visit.Schedule(request.Start, service.Duration, service.Buffer);
 
-        if (!await TryPlaceAsync(visit, slot!.FreeResourceIds, ct))
+        var resources = slot!.FreeResourceIds.OrderBy(id => id == request.PreferredResourceId ? 0 : 1).ToList();
+        if (!await TryPlaceAsync(visit, resources, ct))
         {
             await transaction.RollbackAsync(ct);
             return new BookingOutcome.Taken(await AlternativesAsync(service, location, request.Start, null, ct));
@@ -228,7 +229,7 @@ public class BookingService(
             INSERT INTO cx.customers (id, full_name, preferred_name, email, normalized_email, phone, date_of_birth,
                                       preferred_time_of_day, email_opt_out, created_at)
             VALUES ({Guid.CreateVersion7()}, {details.FullName!.Trim()}, {Blank(details.PreferredName)}, {details.Email!.Trim()},
-                    {normalized}, {details.Phone!.Trim()}, {details.DateOfBirth}, 'Any', false, {now})
+                    {normalized}, {Blank(details.Phone)}, {details.DateOfBirth}, 'Any', false, {now})
             ON CONFLICT (normalized_email) DO UPDATE SET
                 preferred_name = COALESCE(customers.preferred_name, EXCLUDED.preferred_name),
                 phone = COALESCE(customers.phone, EXCLUDED.phone),

@@ -10,7 +10,9 @@ public sealed partial record CustomerDetails(string? FullName, string? Preferred
     public const int MaxEmail = 254;
     public const int MaxPhone = 32;
 
-    public Dictionary<string, string> Validate(DateOnly today)
+    /// <param name="online">A public form: phone and date of birth are required. The clinic's own bookings (front desk,
+    /// rebooking) use what the customer record has.</param>
+    public Dictionary<string, string> Validate(DateOnly today, bool online = true)
     {
         var errors = new Dictionary<string, string>();
         Text(errors, "fullName", FullName, "Full name", required: true);
@@ -26,12 +28,16 @@ public sealed partial record CustomerDetails(string? FullName, string? Preferred
 
         var phone = Phone?.Trim();
         if (string.IsNullOrEmpty(phone))
-            errors["phone"] = "Enter a phone number, so the clinic can reach you about your visit.";
+        {
+            if (online) errors["phone"] = "Enter a phone number, so the clinic can reach you about your visit.";
+        }
         else if (phone.Length > MaxPhone || !PhonePattern().IsMatch(phone) || phone.Count(char.IsAsciiDigit) < 7)
             errors["phone"] = "Enter a phone number with at least 7 digits, like (555) 010-2030.";
 
         if (DateOfBirth is not { } dob)
-            errors["dateOfBirth"] = "Enter your date of birth.";
+        {
+            if (online) errors["dateOfBirth"] = "Enter your date of birth.";
+        }
         else if (dob > today)
             errors["dateOfBirth"] = "Date of birth cannot be in the future.";
         else if (dob < today.AddYears(-120))

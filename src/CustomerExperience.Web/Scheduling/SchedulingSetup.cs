@@ -17,6 +17,7 @@ public static class SchedulingSetup
         builder.Services.AddScoped<Journeys.EligibilityRecalls>();
         builder.Services.AddSingleton<Journeys.Unsubscribe>();
         builder.Services.AddScoped<Journeys.PostVisitMessages>();
+        builder.Services.AddScoped<Journeys.NextVisitRebooking>();
         builder.Services.AddScoped<AppointmentEmails>();
     }
 }
