@@ -163,7 +163,7 @@ cx_start_maildev() {
   fi
   if (exec 3<>"/dev/tcp/127.0.0.1/$smtp") 2>/dev/null; then cx_die "port $smtp is already in use; maildev needs it"; fi
   cx_log "starting maildev: SMTP 127.0.0.1:$smtp, web http://127.0.0.1:$web"
-  node "$CX_ROOT/tools/node_modules/maildev/bin/maildev" --ip 127.0.0.1 --smtp "$smtp" --web "$web" \
+  node "$CX_ROOT/tools/maildev-server.cjs" --ip 127.0.0.1 --smtp "$smtp" --web "$web" \
     >"$log" 2>&1 &
   echo $! >"$pidfile"
   cx_on_exit "kill $! 2>/dev/null; rm -f '$pidfile'"

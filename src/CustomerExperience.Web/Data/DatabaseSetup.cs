@@ -30,8 +30,18 @@ public partial class DatabaseMigrator(IServiceScopeFactory scopes, IOptions<AppO
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        await db.Database.CreateExecutionStrategy().ExecuteAsync(
-            async ct => await db.Database.MigrateAsync(ct), cancellationToken);
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            // EF reads its history table before creating it and logs the expected failure as an error on a fresh
+            // database; creating the (standard-shaped) table first keeps the first start's log clean.
+            await db.Database.ExecuteSqlRawAsync($"""
+                CREATE SCHEMA IF NOT EXISTS {AppDbContext.Schema};
+                CREATE TABLE IF NOT EXISTS {AppDbContext.Schema}.__ef_migrations_history (
+                    migration_id character varying(150) NOT NULL PRIMARY KEY,
+                    product_version character varying(32) NOT NULL);
+                """, ct);
+            await db.Database.MigrateAsync(ct);
+        }, cancellationToken);
         LogMigrated(logger);
 
         if (options.Value.SeedDemoData)
