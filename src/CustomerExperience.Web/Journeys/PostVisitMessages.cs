@@ -48,12 +48,7 @@ public class PostVisitMessages(AppDbContext db, Outbox outbox, Unsubscribe unsub
     /// <summary>The survey link's token: the visit, protected; the survey pages read it back.</summary>
     public string SurveyToken(Guid appointmentId) => surveyTokens.Protect(appointmentId.ToString("N"));
 
-    public Guid? SurveyVisit(string? token)
-    {
-        if (string.IsNullOrEmpty(token) || token.Length > 500) return null;
-        try { return Guid.TryParseExact(surveyTokens.Unprotect(token), "N", out var id) ? id : null; }
-        catch (System.Security.Cryptography.CryptographicException) { return null; }
-    }
+    public Guid? SurveyVisit(string? token) => Guid.TryParseExact(surveyTokens.TryUnprotect(token), "N", out var id) ? id : null;
 
     /// <summary>"Thursday, December 3" to "Friday, December 4": the business-day range from the local completion date.</summary>
     public static (DateOnly From, DateOnly To)? ResultsWindow(Appointment visit, Service service, Location location)

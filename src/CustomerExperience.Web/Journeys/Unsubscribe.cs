@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using CustomerExperience.Web.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
@@ -12,16 +11,5 @@ public class Unsubscribe(IDataProtectionProvider protection, IOptions<AppOptions
 
     public string Url(Guid customerId) => $"{app.Value.PublicBaseUrl.TrimEnd('/')}/unsubscribe/{protector.Protect(customerId.ToString("N"))}";
 
-    public Guid? CustomerId(string? token)
-    {
-        if (string.IsNullOrEmpty(token) || token.Length > 500) return null;
-        try
-        {
-            return Guid.TryParseExact(protector.Unprotect(token), "N", out var id) ? id : null;
-        }
-        catch (CryptographicException)
-        {
-            return null;
-        }
-    }
+    public Guid? CustomerId(string? token) => Guid.TryParseExact(protector.TryUnprotect(token), "N", out var id) ? id : null;
 }

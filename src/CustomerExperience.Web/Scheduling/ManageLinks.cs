@@ -14,18 +14,8 @@ public class ManageLinks(IDataProtectionProvider protection, IOptions<AppOptions
 
     public string Protect(string token) => protector.Protect(token);
 
-    public string? Unprotect(string? protectedToken)
-    {
-        if (protectedToken is null) return null;
-        try
-        {
-            return protector.Unprotect(protectedToken);
-        }
-        catch (System.Security.Cryptography.CryptographicException)
-        {
-            return null; // keys rotated away or data tampered with: the email goes out without the link
-        }
-    }
+    /// <summary>Null when keys rotated away or the data was tampered with: the email then goes out without the link.</summary>
+    public string? Unprotect(string? protectedToken) => protector.TryUnprotect(protectedToken);
 
     public string Url(string token) => $"{app.Value.PublicBaseUrl.TrimEnd('/')}/manage/{token}";
 }
