@@ -37,12 +37,13 @@ public class ReminderDeliveryAtScaleTests : IAsyncLifetime
         foreach (var app in apps) await app.DisposeAsync();
     }
 
-    private AppFactory NewApp()
+    private AppFactory NewApp(int? smtpPort = null)
     {
         var app = new AppFactory(connectionString)
         {
             TestServices = services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)),
         };
+        if (smtpPort is { } port) app.With("Smtp:Port", port.ToString());
         apps.Add(app);
         _ = app.Server;
         return app;
@@ -157,5 +158,36 @@ public class ReminderDeliveryAtScaleTests : IAsyncLifetime
         // Only the sends in flight at the kill can arrive twice: at most one per parallel SMTP connection.
         Assert.InRange(duplicates, 0, Math.Min(leased, new SmtpOptions().MaxParallel));
         Assert.All(received, r => Assert.InRange(r.Value, 1, 2));
+    }
+
+    [Fact]
+    public async Task With_smtp_down_for_a_while_every_reminder_is_retried_with_backoff_and_delivered_once_it_returns()
+    {
+        Assert.Equal(Visits, await QueueAsync(apps[0]));
+        await using var smtp = new TcpProxy(TestSettings.SmtpHost, TestSettings.SmtpPort); // not started: SMTP is down
+        var dispatcher = NewApp(smtp.Port).Services.GetRequiredService<OutboxDispatcher>();
+
+        async Task<(int Sent, int Retried)> DrainAsync()
+        {
+            int sent = 0, retried = 0;
+            while (await dispatcher.DeliverBatchAsync(default) is { Claimed: > 0 } batch)
+                (sent, retried) = (sent + batch.Sent, retried + batch.Retried);
+            return (sent, retried);
+        }
+
+        Assert.Equal((0, Visits), await DrainAsync());   // attempt 1 fails; next try in 30 s
+        clock.Advance(TimeSpan.FromSeconds(29));
+        Assert.Equal((0, 0), await DrainAsync());        // not before the backoff
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal((0, Visits), await DrainAsync());   // attempt 2 fails; next try in 60 s
+        smtp.Start();
+        clock.Advance(TimeSpan.FromSeconds(60));
+        Assert.Equal((Visits, 0), await DrainAsync());   // attempt 3 delivers
+
+        await using var db = TestDatabases.Context(connectionString);
+        var attempts = await db.OutboundEmails.Where(e => e.Kind == "reminder").Select(e => e.Attempts).Distinct().ToListAsync();
+        Assert.Equal([3], attempts);
+        await Eventually.TrueAsync(async () => (await ReceivedAsync()).Count == Visits, TimeSpan.FromSeconds(30), "every reminder in maildev");
+        Assert.All(await ReceivedAsync(), r => Assert.Equal(1, r.Value));
     }
 }
