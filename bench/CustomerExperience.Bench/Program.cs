@@ -14,6 +14,8 @@ return args.FirstOrDefault() switch
     "load" => await Load.RunAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), TimeSpan.FromSeconds(double.Parse(args[3], CultureInfo.InvariantCulture))),
     "book" => await Book.RunAsync(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture), int.Parse(args[5], CultureInfo.InvariantCulture)),
     "kestrel" => await Ceiling.ServeAsync(int.Parse(args[1], CultureInfo.InvariantCulture)),
+    "seed-reminders" => await Seed.RemindersAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
+    "smtp-push" => await SmtpCeiling.PushAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
     _ => Usage(),
 };
 
@@ -24,11 +26,13 @@ static int Usage()
                bench load <url> <concurrency> <seconds>
                bench book <base-url> <service-id> <location-id> <clients> <bookings>
                bench kestrel <port>
+               bench seed-reminders <connection-string> <customers> <due-visits>
+               bench smtp-push <host> <port> <messages>
         """);
     return 2;
 }
 
-static class Seed
+static partial class Seed
 {
     /// <summary>
     /// A bench location with 20 rooms open around the clock and a 15-minute "bench visit", plus history:
@@ -84,6 +88,80 @@ static class Seed
         await using var total = new NpgsqlCommand("SELECT count(*) FROM cx.appointments", connection);
         Console.WriteLine($"appointments in database: {await total.ExecuteScalarAsync()}");
         Console.WriteLine("service 00000000-0000-7000-8000-00000000b002 location 00000000-0000-7000-8000-00000000b001");
+        return 0;
+    }
+}
+
+static partial class Seed
+{
+    /// <summary><paramref name="customers"/> customers; <paramref name="due"/> of them have a visit in 10 hours (one room each), booked long ago: every one is due its one-day reminder now.</summary>
+    public static async Task<int> RemindersAsync(string connectionString, int customers, int due)
+    {
+        await using var data = NpgsqlDataSource.Create(connectionString);
+        await using var connection = await data.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO cx.locations (id, slug, name, address_line, city, region, postal_code, time_zone_id, phone, directions_url, arrival_notes)
+            VALUES ('00000000-0000-7000-8000-00000000d001', 'remind', 'Reminder Center', '1 Bench St', 'New York', 'NY', '10001', 'America/New_York',
+                    '+1 212 555 0000', 'https://maps.example/bench', 'Park behind the building.');
+            INSERT INTO cx.services (id, slug, name, duration_minutes, buffer_minutes, reminder_offsets_minutes, calendar_title, is_active, preparation_notes)
+            VALUES ('00000000-0000-7000-8000-00000000d002', 'remind-visit', 'Reminder visit', 30, 0, '{10080,1440,120}', 'Clinic appointment', true,
+                    'Please do not use deodorant on the day.');
+            INSERT INTO cx.customers (id, full_name, email, normalized_email, preferred_time_of_day, email_opt_out, created_at)
+            SELECT gen_random_uuid(), 'Customer ' || n, 'c' || n || '@remind.example', 'c' || n || '@remind.example', 'Any', false, now()
+            FROM generate_series(1, @customers) n;
+            INSERT INTO cx.resources (id, location_id, name, kind, is_active)
+            SELECT gen_random_uuid(), '00000000-0000-7000-8000-00000000d001', 'Room ' || n, 'Room', true FROM generate_series(1, @due) n;
+            INSERT INTO cx.appointments (id, customer_id, service_id, location_id, resource_id, start, "end", blocked_until,
+                                         status, source, calendar_sequence, manage_token_hash, created_at)
+            SELECT gen_random_uuid(), c.id, '00000000-0000-7000-8000-00000000d002', '00000000-0000-7000-8000-00000000d001', r.id,
+                   date_trunc('minute', now()) + interval '10 hours', date_trunc('minute', now()) + interval '10 hours 30 minutes',
+                   date_trunc('minute', now()) + interval '10 hours 30 minutes', 'Booked', 'Online', 0, decode(md5(c.id::text), 'hex'), now() - interval '10 days'
+            FROM (SELECT id, row_number() OVER (ORDER BY id) n FROM cx.customers WHERE email LIKE '%@remind.example' LIMIT @due) c
+            JOIN (SELECT id, row_number() OVER (ORDER BY id) n FROM cx.resources WHERE location_id = '00000000-0000-7000-8000-00000000d001') r ON r.n = c.n;
+            ANALYZE;
+            """, connection);
+        command.Parameters.AddWithValue("customers", customers);
+        command.Parameters.AddWithValue("due", due);
+        command.CommandTimeout = 600;
+        await command.ExecuteNonQueryAsync();
+        return 0;
+    }
+}
+
+static class SmtpCeiling
+{
+    /// <summary>A minimal SMTP client on one kept-open connection: the rate maildev itself can take.</summary>
+    public static async Task<int> PushAsync(string host, int port, int count)
+    {
+        using var tcp = new System.Net.Sockets.TcpClient { NoDelay = true }; // no Nagle: each command waits for its reply
+        await tcp.ConnectAsync(host, port);
+        await using var stream = tcp.GetStream();
+        using var reader = new StreamReader(stream, System.Text.Encoding.ASCII);
+        await using var writer = new StreamWriter(stream, System.Text.Encoding.ASCII) { NewLine = "\r\n", AutoFlush = false };
+        async Task ExpectAsync(string code)
+        {
+            string? line;
+            do { line = await reader.ReadLineAsync(); } while (line is not null && line.Length > 3 && line[3] == '-');
+            if (line is null || !line.StartsWith(code, StringComparison.Ordinal)) throw new InvalidOperationException($"SMTP said {line}");
+        }
+        async Task SayAsync(string command, string code) { await writer.WriteLineAsync(command); await writer.FlushAsync(); await ExpectAsync(code); }
+
+        await ExpectAsync("220");
+        await SayAsync("EHLO bench.local", "250");
+        var body = string.Join("\r\n", Enumerable.Repeat("A reminder of your visit: Reminder visit, Tuesday at 9:00 AM. Where: Reminder Center, 1 Bench St.", 25));
+        var stop = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            await SayAsync("MAIL FROM:<appointments@bench.example>", "250");
+            await SayAsync($"RCPT TO:<push{i}@remind-ceiling.example>", "250");
+            await SayAsync("DATA", "354");
+            await writer.WriteAsync($"From: appointments@bench.example\r\nTo: push{i}@remind-ceiling.example\r\nSubject: Reminder {i}\r\n\r\n{body}\r\n.\r\n");
+            await writer.FlushAsync();
+            await ExpectAsync("250");
+        }
+        var seconds = stop.Elapsed.TotalSeconds;
+        await SayAsync("QUIT", "221");
+        Console.WriteLine(JsonSerializer.Serialize(new { messages = count, seconds = Math.Round(seconds, 2), messagesPerSecond = Math.Round(count / seconds, 1) }));
         return 0;
     }
 }

@@ -11,6 +11,8 @@ public static class JobsSetup
     {
         var outbox = builder.Configuration.GetSection(OutboxOptions.Section).Get<OutboxOptions>() ?? new OutboxOptions();
         var runJobs = builder.Configuration.GetSection(AppOptions.Section).Get<AppOptions>()?.RunJobs ?? true;
+        // How often reminders are looked for; a minute in production, shorter in benchmarks.
+        var reminderInterval = builder.Configuration.GetValue("Jobs:ReminderInterval", TimeSpan.FromMinutes(1));
 
         builder.AddQuartz(q =>
         {
@@ -33,7 +35,7 @@ public static class JobsSetup
                 trigger => trigger
                     .WithIdentity("queue-reminders", "journeys")
                     .StartNow()
-                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever().MeasureIntervalFromCompletion()),
+                    .WithSimpleSchedule(s => s.WithInterval(reminderInterval).RepeatForever().MeasureIntervalFromCompletion()),
                 job => job.WithIdentity(QueueRemindersJob.Key).RequestRecovery());
             // Recalls go out from 09:00 local; every 15 minutes is plenty.
             q.ScheduleJob<QueueRecallsJob>(

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Reminder benchmark (issue: reminder journeys). 100,000 customers, 20,000 reminders due at once: time from due
+# to delivered (every outbox row Sent, i.e. accepted by maildev), messages/s, and the app's peak memory, beside
+# a minimal SMTP client pushing the same number of messages into the same maildev over one kept-open
+# connection (the ceiling). Goals: >= 50% of the ceiling; app memory < 400 MB. Prints figures; asserts nothing.
+set -euo pipefail
+source "$(dirname "$0")/../tools/lib.sh"
+
+CUSTOMERS="${BENCH_CUSTOMERS:-100000}"
+DUE="${BENCH_DUE:-20000}"
+PG_PORT=55434 APP_PORT=5094 SMTP_PORT=1027 WEB_PORT=1082
+BENCH="$CX_ROOT/bench/CustomerExperience.Bench/bin/Release/net10.0/CustomerExperience.Bench.dll"
+
+cx_install_base
+cx_start_postgres bench "$PG_PORT" max_connections=200
+psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -c "DROP DATABASE IF EXISTS cx_remind" -c "CREATE DATABASE cx_remind"
+cx_start_maildev bench "$SMTP_PORT" "$WEB_PORT"
+cx_build Release
+(cd "$CX_ROOT" && dotnet build bench/CustomerExperience.Bench -c Release --disable-build-servers -nologo -v:q -clp:ErrorsOnly) >/dev/null
+CONN="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=cx_remind"
+sql() { psql -qtA -h 127.0.0.1 -p "$PG_PORT" -U postgres -d cx_remind -c "$1"; }
+
+# First start: migrate, then stop, seed, and start again with jobs on, so the clock starts when the reminders are due.
+app() {
+  ConnectionStrings__Default="$CONN" Smtp__Host=127.0.0.1 Smtp__Port="$SMTP_PORT" Smtp__EnableSsl=false Smtp__MaxParallel=32 \
+  App__PublicBaseUrl="http://127.0.0.1:$APP_PORT" App__RunJobs="$1" App__SeedDemoData=false \
+  Outbox__BatchSize=500 Outbox__PollInterval=00:00:01 Jobs__ReminderInterval=00:00:01 Logging__LogLevel__Default=Warning \
+  ASPNETCORE_ENVIRONMENT=Production \
+    dotnet "$CX_ROOT/src/CustomerExperience.Web/bin/Release/net10.0/CustomerExperience.Web.dll" --urls "http://127.0.0.1:$APP_PORT" \
+    --contentRoot "$CX_ROOT/src/CustomerExperience.Web" >>"$CX_STATE/bench-reminders-app.log" 2>&1 &
+  echo $!
+}
+: >"$CX_STATE/bench-reminders-app.log"
+PID="$(app false)"
+cx_wait_port "$APP_PORT" 300 || cx_die "app did not start (see $CX_STATE/bench-reminders-app.log)"
+kill "$PID"; wait "$PID" 2>/dev/null || true
+
+cx_log "seeding $CUSTOMERS customers, $DUE reminders due"
+dotnet "$BENCH" seed-reminders "$CONN" "$CUSTOMERS" "$DUE"
+
+START=$(date +%s.%N)
+PID="$(app true)"
+cx_on_exit "kill $PID 2>/dev/null"
+PEAK=0; SENT=0
+while :; do
+  RSS=$(awk '/VmRSS/ { print $2 }' "/proc/$PID/status" 2>/dev/null || echo 0)
+  [ "${RSS:-0}" -gt "$PEAK" ] && PEAK=$RSS
+  SENT=$(sql "SELECT count(*) FROM cx.outbound_emails WHERE kind = 'reminder' AND status = 'Sent'" 2>/dev/null || echo 0)
+  [ "$SENT" -ge "$DUE" ] && break
+  kill -0 "$PID" 2>/dev/null || cx_die "the app died (see $CX_STATE/bench-reminders-app.log)"
+  sleep 0.5
+done
+END=$(date +%s.%N)
+DUPLICATES=$(sql "SELECT count(*) - count(DISTINCT appointment_id) FROM cx.outbound_emails WHERE kind = 'reminder'")
+ATTEMPTS=$(sql "SELECT max(attempts) FROM cx.outbound_emails WHERE kind = 'reminder'")
+kill "$PID"; wait "$PID" 2>/dev/null || true
+
+cx_log "ceiling: one kept-open SMTP connection, $DUE messages"
+CEILING="$(dotnet "$BENCH" smtp-push 127.0.0.1 "$SMTP_PORT" "$DUE")"
+C_RATE="$(printf '%s' "$CEILING" | sed -n 's/.*"messagesPerSecond":\([0-9.]*\).*/\1/p')"
+
+awk -v s="$START" -v e="$END" -v n="$DUE" -v c="$C_RATE" -v peak="$PEAK" -v dup="$DUPLICATES" -v att="$ATTEMPTS" -v cores="$(nproc)" -v cust="$CUSTOMERS" 'BEGIN {
+  t = e - s; rate = n / t
+  printf "\nreminder benchmark  (%d cores, %d customers, %d reminders due at once)\n", cores, cust, n
+  printf "  due -> all accepted by maildev: %.1f s (includes app start-up), %.1f messages/s; duplicates %d, max attempts %d\n", t, rate, dup, att
+  printf "  ceiling, one kept-open SMTP connection: %.1f messages/s  -> app = %.0f%% of it (goal >= 50%%)\n", c, 100 * rate / c
+  printf "  app peak memory (RSS): %.0f MB (goal < 400 MB)\n", peak / 1024
+}'
