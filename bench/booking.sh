@@ -17,6 +17,7 @@ PG_PORT=55434 APP_PORT=5091 CEILING_PORT=5092
 BENCH="$CX_ROOT/bench/CustomerExperience.Bench/bin/Release/net10.0/CustomerExperience.Bench.dll"
 
 cx_install_base
+cx_apt_install curl
 cx_start_postgres bench "$PG_PORT" max_connections=200
 psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -c "DROP DATABASE IF EXISTS cx_bench" -c "CREATE DATABASE cx_bench"
 cx_build Release
