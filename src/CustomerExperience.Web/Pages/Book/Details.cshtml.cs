@@ -2,6 +2,7 @@ using System.Globalization;
 using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.Infrastructure;
 using CustomerExperience.Web.Messaging;
+using CustomerExperience.Web.Pages.Shared;
 using CustomerExperience.Web.Scheduling;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -80,8 +81,7 @@ public class DetailsModel(AvailabilityService availability, BookingService booki
         if (ServiceId is null || LocationId is null || await availability.FindAsync(ServiceId.Value, LocationId.Value, ct) is not { } found)
             return NotFound();
         (Service, Location) = found;
-        if (StartText is not { Length: <= 40 }
-            || !DateTimeOffset.TryParseExact(StartText, "yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start))
+        if (SlotPicker.ParseIso(StartText) is not { } start)
             return BadRequest();
         Start = start;
         return null;

@@ -46,7 +46,7 @@ public class TimeModel(AvailabilityService availability, TimeProvider clock) : P
             Selected = selected,
             Slots = slots,
             CoveredFrom = covered,
-            DayLink = day => $"/book/time?{query}&from={SlotPicker.Iso(day < from || day >= from.AddDays(SlotPicker.DaysShown) ? day : from)}&date={SlotPicker.Iso(day)}#times",
+            DayLink = day => $"/book/time?{query}&from={SlotPicker.Iso(SlotPicker.PageStart(from, day))}&date={SlotPicker.Iso(day)}#times",
             SlotLink = slot => $"/book/details?serviceId={Service.Id}&locationId={Location.Id}&start={Uri.EscapeDataString(SlotPicker.Iso(slot.Start))}",
         };
         return Page();

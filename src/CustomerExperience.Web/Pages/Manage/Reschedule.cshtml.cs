@@ -1,4 +1,3 @@
-using System.Globalization;
 using CustomerExperience.Web.Messaging;
 using CustomerExperience.Web.Pages.Shared;
 using CustomerExperience.Web.Scheduling;
@@ -24,7 +23,7 @@ public class RescheduleModel(BookingService booking, AvailabilityService availab
         if (Closed) return Page();
         if (StartText is not null)
         {
-            if (Parse(StartText) is not { } start) return BadRequest();
+            if (SlotPicker.ParseIso(StartText) is not { } start) return BadRequest();
             NewStart = start;
             return Page();
         }
@@ -35,7 +34,7 @@ public class RescheduleModel(BookingService booking, AvailabilityService availab
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (await LoadAsync(ct) is { } notFound) return notFound;
-        if (Parse(StartText) is not { } start) return BadRequest();
+        if (SlotPicker.ParseIso(StartText) is not { } start) return BadRequest();
         var outcome = await Booking.RescheduleAsync(Token, start, ct);
         if (outcome is BookingOutcome.Done) return Redirect($"/manage/{Token}?rescheduled=1");
 
@@ -66,12 +65,8 @@ public class RescheduleModel(BookingService booking, AvailabilityService availab
             Today = today,
             Selected = Date ?? slots.Select(s => (DateOnly?)DateOnly.FromDateTime(s.Start.DateTime)).FirstOrDefault(),
             Slots = slots,
-            DayLink = day => $"/manage/{Token}/reschedule?from={SlotPicker.Iso(day < from || day >= from.AddDays(SlotPicker.DaysShown) ? day : from)}&date={SlotPicker.Iso(day)}#times",
+            DayLink = day => $"/manage/{Token}/reschedule?from={SlotPicker.Iso(SlotPicker.PageStart(from, day))}&date={SlotPicker.Iso(day)}#times",
             SlotLink = slot => $"/manage/{Token}/reschedule?start={Uri.EscapeDataString(SlotPicker.Iso(slot.Start))}",
         };
     }
-
-    private static DateTimeOffset? Parse(string? text) =>
-        text is { Length: <= 40 } && DateTimeOffset.TryParseExact(text, "yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start)
-            ? start : null;
 }

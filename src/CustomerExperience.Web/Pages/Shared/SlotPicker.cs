@@ -36,4 +36,13 @@ public sealed class SlotPicker
     public static string Time(DateTimeOffset start) => start.ToString("h:mm tt", AppointmentEmails.Culture);
     public static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
     public static string Iso(DateTimeOffset start) => start.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture);
+
+    /// <summary>The inverse of <see cref="Iso(DateTimeOffset)"/> for a start that came back in a link or form; null when it is not one.</summary>
+    public static DateTimeOffset? ParseIso(string? text) =>
+        text is { Length: <= 40 } && DateTimeOffset.TryParseExact(text, "yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start)
+            ? start : null;
+
+    /// <summary>Where the page of days shown from <paramref name="from"/> starts when <paramref name="day"/> is chosen:
+    /// the same page for a day on it, a new page starting at the day otherwise.</summary>
+    public static DateOnly PageStart(DateOnly from, DateOnly day) => day < from || day >= from.AddDays(DaysShown) ? day : from;
 }
