@@ -43,9 +43,7 @@ public class AppointmentEmails(IOptions<AppOptions> app, IOptions<SmtpOptions> s
             .AppendLine($"Where: {location.Name}, {location.FullAddress}");
         if (!cancelled)
         {
-            if (location.DirectionsUrl is not null) text.AppendLine($"Directions: {location.DirectionsUrl}");
-            if (location.ArrivalNotes is not null) text.AppendLine().AppendLine($"Arrival and parking: {location.ArrivalNotes}");
-            if (service.PreparationNotes is not null) text.AppendLine().AppendLine($"How to prepare: {service.PreparationNotes}");
+            AppendVisitNotesText(text, service, location);
             text.AppendLine().AppendLine($"Reschedule or cancel: {manageUrl}");
         }
         else
@@ -62,9 +60,7 @@ public class AppointmentEmails(IOptions<AppOptions> app, IOptions<SmtpOptions> s
             .Append("</table>");
         if (!cancelled)
         {
-            if (location.DirectionsUrl is not null) html.Append($"<p><a href=\"{H(location.DirectionsUrl)}\">Directions</a></p>");
-            if (location.ArrivalNotes is not null) html.Append($"<h2 style=\"font-size:1rem\">Arrival and parking</h2><p>{H(location.ArrivalNotes)}</p>");
-            if (service.PreparationNotes is not null) html.Append($"<h2 style=\"font-size:1rem\">How to prepare</h2><p>{H(service.PreparationNotes)}</p>");
+            AppendVisitNotesHtml(html, service, location);
             html.Append($"<p><a href=\"{H(manageUrl)}\" style=\"display:inline-block;padding:10px 16px;background:#0b5cab;color:#fff;text-decoration:none;border-radius:6px\">Reschedule or cancel</a></p>");
         }
         html.Append($"<p>Questions? Call {H(location.Name)} on <a href=\"tel:{H(location.Phone.Replace(" ", ""))}\">{H(location.Phone)}</a>.</p><p>{H(clinic)}</p></body></html>");
@@ -88,9 +84,7 @@ public class AppointmentEmails(IOptions<AppOptions> app, IOptions<SmtpOptions> s
             .AppendLine($"Hello {customer.Greeting},").AppendLine()
             .AppendLine($"A reminder of your visit: {service.Name}, {when} ({ZoneName(location, visit.Start)}).").AppendLine()
             .AppendLine($"Where: {location.Name}, {location.FullAddress}");
-        if (location.DirectionsUrl is not null) text.AppendLine($"Directions: {location.DirectionsUrl}");
-        if (location.ArrivalNotes is not null) text.AppendLine().AppendLine($"Arrival and parking: {location.ArrivalNotes}");
-        if (service.PreparationNotes is not null) text.AppendLine().AppendLine($"How to prepare: {service.PreparationNotes}");
+        AppendVisitNotesText(text, service, location);
         text.AppendLine().AppendLine(manageUrl is null
             ? $"Need to change it? Call {location.Name} on {location.Phone}."
             : $"Need to change it? {manageUrl}");
@@ -104,9 +98,7 @@ public class AppointmentEmails(IOptions<AppOptions> app, IOptions<SmtpOptions> s
             .Append(Row("When", $"{H(when)} <span style=\"color:#4a5568\">({H(ZoneName(location, visit.Start))})</span>"))
             .Append(Row("Where", $"{H(location.Name)}<br>{H(location.FullAddress)}"))
             .Append("</table>");
-        if (location.DirectionsUrl is not null) html.Append($"<p><a href=\"{H(location.DirectionsUrl)}\">Directions</a></p>");
-        if (location.ArrivalNotes is not null) html.Append($"<h2 style=\"font-size:1rem\">Arrival and parking</h2><p>{H(location.ArrivalNotes)}</p>");
-        if (service.PreparationNotes is not null) html.Append($"<h2 style=\"font-size:1rem\">How to prepare</h2><p>{H(service.PreparationNotes)}</p>");
+        AppendVisitNotesHtml(html, service, location);
         html.Append(manageUrl is null
             ? $"<p>Need to change it? Call {H(location.Name)} on {H(location.Phone)}.</p>"
             : $"<p><a href=\"{H(manageUrl)}\">Reschedule or cancel</a></p>");
@@ -160,6 +152,21 @@ public class AppointmentEmails(IOptions<AppOptions> app, IOptions<SmtpOptions> s
         var zone = location.TimeZone;
         var name = zone.IsDaylightSavingTime(instant) ? zone.DaylightName : zone.StandardName;
         return $"{name}, UTC{ToLocal(instant, location):zzz}";
+    }
+
+    /// <summary>Directions, arrival and parking, preparation: what every email about an upcoming visit carries.</summary>
+    private static void AppendVisitNotesText(StringBuilder text, Service service, Location location)
+    {
+        if (location.DirectionsUrl is not null) text.AppendLine($"Directions: {location.DirectionsUrl}");
+        if (location.ArrivalNotes is not null) text.AppendLine().AppendLine($"Arrival and parking: {location.ArrivalNotes}");
+        if (service.PreparationNotes is not null) text.AppendLine().AppendLine($"How to prepare: {service.PreparationNotes}");
+    }
+
+    private static void AppendVisitNotesHtml(StringBuilder html, Service service, Location location)
+    {
+        if (location.DirectionsUrl is not null) html.Append($"<p><a href=\"{H(location.DirectionsUrl)}\">Directions</a></p>");
+        if (location.ArrivalNotes is not null) html.Append($"<h2 style=\"font-size:1rem\">Arrival and parking</h2><p>{H(location.ArrivalNotes)}</p>");
+        if (service.PreparationNotes is not null) html.Append($"<h2 style=\"font-size:1rem\">How to prepare</h2><p>{H(service.PreparationNotes)}</p>");
     }
 
     private static string Row(string label, string valueHtml) =>
