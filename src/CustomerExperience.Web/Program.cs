@@ -4,6 +4,7 @@ using CustomerExperience.Web.Infrastructure;
 using CustomerExperience.Web.Jobs;
 using CustomerExperience.Web.Messaging;
 using CustomerExperience.Web.Scheduling;
+using CustomerExperience.Web.Staff;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -28,9 +29,10 @@ builder.AddMessaging();
 builder.AddJobs(connectionString);
 builder.AddWebSecurity();
 builder.AddScheduling();
+builder.AddStaff();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
-builder.Services.AddRazorPages();
+builder.Services.AddRazorPages(o => o.AddStaffPageRules());
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 builder.Services.AddScoped<DemoData>();
 
@@ -47,6 +49,8 @@ app.UseServerTiming();
 app.UseSecurityHeaders();
 app.UseStaticFiles();
 app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseRateLimiter();
 app.UseAntiforgery();
 app.MapHealth();

@@ -1,4 +1,6 @@
 using CustomerExperience.Web.Domain;
+using CustomerExperience.Web.Staff;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerExperience.Web.Data;
@@ -7,7 +9,7 @@ namespace CustomerExperience.Web.Data;
 /// Add a migration from the repository root with
 /// <c>dotnet ef migrations add NAME --project src/CustomerExperience.Web --startup-project tools/CustomerExperience.Migrations --output-dir Data/Migrations</c>.
 /// </remarks>
-public class AppDbContext(DbContextOptions<AppDbContext> options) : DbContext(options)
+public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<StaffUser>(options)
 {
     public const string Schema = "cx";
 
@@ -21,9 +23,14 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : DbContext(op
     public DbSet<Appointment> Appointments => Set<Appointment>();
     public DbSet<OutboundEmail> OutboundEmails => Set<OutboundEmail>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<CustomerNote> CustomerNotes => Set<CustomerNote>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Delay> Delays => Set<Delay>();
+    public DbSet<DelayNotice> DelayNotices => Set<DelayNotice>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        base.OnModelCreating(modelBuilder);
         modelBuilder.HasDefaultSchema(Schema);
         modelBuilder.HasPostgresExtension("btree_gist");
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);

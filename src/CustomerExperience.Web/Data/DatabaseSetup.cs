@@ -1,4 +1,5 @@
 using CustomerExperience.Web.Infrastructure;
+using CustomerExperience.Web.Staff;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -24,7 +25,8 @@ public static class DatabaseSetup
 }
 
 /// <summary>Applies migrations (and, when asked, the demo data) at start-up, before anything else runs.</summary>
-public partial class DatabaseMigrator(IServiceScopeFactory scopes, IOptions<AppOptions> options, ILogger<DatabaseMigrator> logger) : IHostedService
+public partial class DatabaseMigrator(
+    IServiceScopeFactory scopes, IOptions<AppOptions> options, IConfiguration configuration, ILogger<DatabaseMigrator> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -44,8 +46,13 @@ public partial class DatabaseMigrator(IServiceScopeFactory scopes, IOptions<AppO
         }, cancellationToken);
         LogMigrated(logger);
 
+        var staff = scope.ServiceProvider.GetRequiredService<StaffAccounts>();
+        await staff.CreateFirstAdminAsync(configuration, logger, cancellationToken);
         if (options.Value.SeedDemoData)
+        {
             await scope.ServiceProvider.GetRequiredService<DemoData>().SeedAsync(cancellationToken);
+            await staff.SeedDemoAsync(cancellationToken);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

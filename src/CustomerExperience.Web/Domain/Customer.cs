@@ -27,6 +27,8 @@ public class Customer
     public DateOnly? DateOfBirth { get; set; }
     public TimeOfDayPreference PreferredTimeOfDay { get; set; }
     public Guid? PreferredLocationId { get; set; }
+    /// <summary>Free-text preferences staff keep: "prefers a female technologist", "needs the lift".</summary>
+    public string? Preferences { get; set; }
     public bool EmailOptOut { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 

@@ -20,5 +20,7 @@ public class OutboundEmailConfiguration : IEntityTypeConfiguration<OutboundEmail
         builder.HasIndex(e => new { e.Status, e.NextAttemptAt });
         builder.HasIndex(e => e.CustomerId);
         builder.HasIndex(e => e.AppointmentId);
+        // The staff Messages page lists the newest first.
+        builder.HasIndex(e => e.CreatedAt);
     }
 }

@@ -1,0 +1,79 @@
+using System.Text;
+using CustomerExperience.Web.Infrastructure;
+using CustomerExperience.Web.Staff;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+
+namespace CustomerExperience.Web.Pages.Staff.Account;
+
+/// <summary>Optional authenticator-app (TOTP) two-factor sign-in for one's own account.</summary>
+public class TwoFactorModel(UserManager<StaffUser> users, StaffSignInManager signIn, IOptions<AppOptions> app) : PageModel
+{
+    public bool Enabled { get; private set; }
+    public string? SharedKey { get; private set; }
+    public string? AuthenticatorUri { get; private set; }
+    public IReadOnlyList<string> RecoveryCodes { get; private set; } = [];
+    public string? Error { get; private set; }
+    public string? Done { get; private set; }
+    [BindProperty] public string? Code { get; set; }
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        Response.Headers.CacheControl = "no-store";
+        await LoadAsync(await CurrentUserAsync());
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostEnableAsync()
+    {
+        Response.Headers.CacheControl = "no-store";
+        var user = await CurrentUserAsync();
+        var code = (Code ?? "").Replace(" ", "").Replace("-", "");
+        if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
+        {
+            Error = "That code is not valid. Enter the current 6-digit code from the app.";
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            await LoadAsync(user);
+            return Page();
+        }
+        await users.SetTwoFactorEnabledAsync(user, true);
+        RecoveryCodes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() ?? [];
+        await signIn.RefreshSignInAsync(user);
+        Done = "Two-factor sign-in is on. Keep these recovery codes somewhere safe; each works once.";
+        await LoadAsync(user);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostDisableAsync()
+    {
+        Response.Headers.CacheControl = "no-store";
+        var user = await CurrentUserAsync();
+        await users.SetTwoFactorEnabledAsync(user, false);
+        await users.ResetAuthenticatorKeyAsync(user);
+        await signIn.RefreshSignInAsync(user);
+        Done = "Two-factor sign-in is off.";
+        await LoadAsync(user);
+        return Page();
+    }
+
+    private async Task<StaffUser> CurrentUserAsync() =>
+        await users.GetUserAsync(User) ?? throw new InvalidOperationException("Signed in without an account.");
+
+    private async Task LoadAsync(StaffUser user)
+    {
+        Enabled = await users.GetTwoFactorEnabledAsync(user);
+        if (Enabled)
+            return;
+        var key = await users.GetAuthenticatorKeyAsync(user);
+        if (string.IsNullOrEmpty(key))
+        {
+            await users.ResetAuthenticatorKeyAsync(user);
+            key = await users.GetAuthenticatorKeyAsync(user);
+        }
+        SharedKey = string.Join(' ', key!.ToLowerInvariant().Chunk(4).Select(c => new string(c)));
+        var issuer = Uri.EscapeDataString(app.Value.ClinicName);
+        AuthenticatorUri = $"otpauth://totp/{issuer}:{Uri.EscapeDataString(user.Email!)}?secret={key}&issuer={issuer}&digits=6";
+    }
+}

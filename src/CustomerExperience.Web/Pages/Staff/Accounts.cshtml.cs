@@ -1,0 +1,90 @@
+using CustomerExperience.Web.Data;
+using CustomerExperience.Web.Staff;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerExperience.Web.Pages.Staff;
+
+/// <summary>Admins create staff accounts (there is no self-registration), disable and re-enable them, and lift lockouts.</summary>
+[Authorize(Policy = StaffPolicies.Admin)]
+public class AccountsModel(AppDbContext db, StaffAccounts accounts, UserManager<StaffUser> users, TimeProvider clock) : PageModel
+{
+    public sealed record Row(string Id, string Email, string Name, string Role, bool Disabled, bool LockedOut, bool TwoFactor, DateTimeOffset CreatedAt);
+
+    public IReadOnlyList<Row> Rows { get; private set; } = [];
+    [BindProperty] public string? Email { get; set; }
+    [BindProperty] public string? DisplayName { get; set; }
+    [BindProperty] public string? Role { get; set; }
+    [BindProperty] public string? Password { get; set; }
+    public List<string> Errors { get; } = [];
+    [TempData] public string? Done { get; set; }
+
+    public async Task OnGetAsync() => await LoadAsync();
+
+    public async Task<IActionResult> OnPostCreateAsync()
+    {
+        if (string.IsNullOrWhiteSpace(Email) || !Email.Contains('@')) Errors.Add("Enter the person's work email.");
+        if (string.IsNullOrWhiteSpace(DisplayName)) Errors.Add("Enter the name colleagues know them by.");
+        if (Role is null || !StaffRoles.All.Contains(Role)) Errors.Add("Choose a role.");
+        if (string.IsNullOrEmpty(Password)) Errors.Add("Enter a first password (at least 12 characters, with upper and lower case and a digit).");
+        if (Errors.Count == 0)
+        {
+            var (user, errors) = await accounts.CreateAsync(Email!, DisplayName!, Role!, Password!);
+            Errors.AddRange(errors);
+            if (user is not null)
+            {
+                Done = $"Account created for {user.DisplayName}. Give them the first password in person; they can add two-factor sign-in.";
+                return RedirectToPage();
+            }
+        }
+        Password = null;
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        await LoadAsync();
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostDisableAsync(string id) => await SetDisabledAsync(id, true);
+
+    public async Task<IActionResult> OnPostEnableAsync(string id) => await SetDisabledAsync(id, false);
+
+    public async Task<IActionResult> OnPostUnlockAsync(string id)
+    {
+        var user = await users.FindByIdAsync(id);
+        if (user is null) return NotFound();
+        await users.SetLockoutEndDateAsync(user, null);
+        await users.ResetAccessFailedCountAsync(user);
+        Done = $"{user.DisplayName} can sign in again.";
+        return RedirectToPage();
+    }
+
+    private async Task<IActionResult> SetDisabledAsync(string id, bool disabled)
+    {
+        if (disabled && id == users.GetUserId(User))
+        {
+            Errors.Add("You cannot disable your own account.");
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            await LoadAsync();
+            return Page();
+        }
+        if (!await accounts.SetDisabledAsync(id, disabled)) return NotFound();
+        Done = disabled ? "Account disabled: it cannot sign in, and open sessions end within a minute." : "Account enabled.";
+        return RedirectToPage();
+    }
+
+    private async Task LoadAsync()
+    {
+        var now = clock.GetUtcNow();
+        Rows = await (from u in db.Users
+                      join ur in db.UserRoles on u.Id equals ur.UserId into roles
+                      from ur in roles.DefaultIfEmpty()
+                      join r in db.Roles on ur.RoleId equals r.Id into named
+                      from r in named.DefaultIfEmpty()
+                      orderby u.DisplayName
+                      select new Row(u.Id, u.Email!, u.DisplayName, r != null ? r.Name! : "—", u.DisabledAt != null,
+                          u.LockoutEnd != null && u.LockoutEnd > now, u.TwoFactorEnabled, u.CreatedAt))
+            .ToListAsync();
+    }
+}

@@ -1,0 +1,41 @@
+using System.Security.Claims;
+using CustomerExperience.Web.Data;
+using CustomerExperience.Web.Domain;
+
+namespace CustomerExperience.Web.Staff;
+
+/// <summary>
+/// Records who changed what. <see cref="Record"/> only adds the entry to the context: it is saved by the same
+/// SaveChanges as the change it describes, so the trail and the change cannot disagree.
+/// </summary>
+public class Audit(AppDbContext db, IHttpContextAccessor http, TimeProvider clock)
+{
+    public AuditEntry Record(string action, string details, Guid? customerId = null, Guid? appointmentId = null)
+    {
+        var (id, name) = CurrentStaff();
+        var entry = new AuditEntry
+        {
+            At = clock.GetUtcNow(), StaffUserId = id, StaffName = name, Action = action, Details = details,
+            CustomerId = customerId, AppointmentId = appointmentId,
+        };
+        db.AuditEntries.Add(entry);
+        return entry;
+    }
+
+    /// <summary>The signed-in staff member: id and display name (falls back to the user name).</summary>
+    public (string Id, string Name) CurrentStaff()
+    {
+        var user = http.HttpContext?.User;
+        var id = user?.FindFirstValue(ClaimTypes.NameIdentifier)
+            ?? throw new InvalidOperationException("Only a signed-in staff member can make an audited change.");
+        return (id, StaffName(user!));
+    }
+
+    public static string StaffName(ClaimsPrincipal user) =>
+        user.FindFirstValue(StaffClaims.DisplayName) ?? user.Identity?.Name ?? "staff";
+}
+
+public static class StaffClaims
+{
+    public const string DisplayName = "cx:display_name";
+}
