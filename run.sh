@@ -38,11 +38,16 @@ cat <<INFO
     Clinic site      http://127.0.0.1:$CX_PORT/
     Book a visit     http://127.0.0.1:$CX_PORT/book
     JSON API         http://127.0.0.1:$CX_PORT/api/v1/services   (OpenAPI: /openapi/v1.json)
+    Staff sign-in    http://127.0.0.1:$CX_PORT/signin
+    Waiting room     http://127.0.0.1:$CX_PORT/waiting/riverside
     Health           http://127.0.0.1:$CX_PORT/healthz
     Sent email       http://127.0.0.1:$MAILDEV_PORT/   (maildev; SMTP on 127.0.0.1:$SMTP_PORT)
     Postgres         psql -h 127.0.0.1 -p $PG_PORT -U postgres customer_experience
 
-  Demo staff logins: none yet (staff sign-in is not built yet).
+  Demo staff logins (password after the email):
+    Admin        admin@northside.example       Admin-Demo-2026
+    Manager      manager@northside.example     Manager-Demo-2026
+    Front desk   frontdesk@northside.example   FrontDesk-Demo-2026
 
   Press Ctrl-C to stop the app, maildev and Postgres.
 

@@ -57,23 +57,33 @@ public class DemoData(AppDbContext db, TimeProvider clock)
                 AddPastVisit(customer, boneDensity, dexa[i % dexa.Count], today.AddDays(-(30 + random.Next(0, 900))), random, taken, zone);
         }
 
-        // Today and the next few days have visits for the front desk to work with.
+        // Today is a full day for the front desk (what already happened is checked in or completed), and the next
+        // few days have visits too. Some customers carry the personal touches the visit panel shows.
         for (var day = 0; day < 4; day++)
         {
             var date = today.AddDays(day);
             if (date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday || Holidays.Any(h => h.Date == date))
                 continue;
-            for (var slot = 0; slot < 6; slot++)
+            var slots = day == 0 ? 12 : 6;
+            for (var slot = 0; slot < slots; slot++)
             {
                 var customer = customers[(day * 37 + slot * 11) % customers.Count];
                 var resource = mammography[slot % mammography.Count];
-                var start = ToUtc(date, new TimeOnly(8, 0).AddMinutes(slot / mammography.Count * 90 + 30 * (day % 2)), zone);
-                if (start < now)
-                    continue;
-                db.Add(NewAppointment(customer, screening, resource, start, now));
+                var time = new TimeOnly(8, 0).AddMinutes(slot / mammography.Count * 45 + 30 * (day % 2));
+                var start = ToUtc(date, time, zone);
+                var visit = NewAppointment(customer, screening, resource, start, now.AddDays(-30));
+                if (start + screening.Duration < now)
+                {
+                    visit.CheckIn(start.AddMinutes(-5));
+                    visit.Complete(start + screening.Duration);
+                }
+                else if (start < now.AddMinutes(15))
+                    visit.CheckIn(now.AddMinutes(-5));
+                db.Add(visit);
+                if (slot % 3 == 0)
+                    AddPersonalTouches(customer, now);
             }
         }
-
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -93,6 +103,28 @@ public class DemoData(AppDbContext db, TimeProvider clock)
         appointment.CheckIn(start.AddMinutes(-5));
         appointment.Complete(start + service.Duration);
         db.Add(appointment);
+    }
+
+    private static readonly string[] Notes =
+    [
+        "Nervous about results — explain the timeline (results in 1–2 business days) before she asks.",
+        "Prefers to be called by her first name. Likes a chat about her grandchildren.",
+        "Needs the lift; comes with her daughter, who likes to wait in the lounge.",
+        "Had a difficult experience elsewhere; take extra time to explain each step.",
+    ];
+
+    private void AddPersonalTouches(Customer customer, DateTimeOffset now)
+    {
+        if (customer.Preferences is not null)
+            return;
+        var i = customer.Email.Sum(c => c) % Notes.Length;
+        customer.Pronunciation ??= customer.FullName.StartsWith("Siobhan") ? "shiv-AWN" : customer.FullName.StartsWith("Aisha") ? "EYE-sha" : null;
+        customer.Preferences = i % 2 == 0 ? "Prefers mornings; female technologist if possible." : "Prefers a warm room; bring a gown in size L.";
+        db.Add(new CustomerNote
+        {
+            Id = Guid.CreateVersion7(now), CustomerId = customer.Id, Text = Notes[i], CreatedAt = now.AddDays(-200),
+            CreatedById = "demo", CreatedBy = "Frankie Desk",
+        });
     }
 
     private static Appointment NewAppointment(Customer customer, Service service, Resource resource, DateTimeOffset start, DateTimeOffset createdAt)

@@ -35,4 +35,15 @@ public class Outbox(AppDbContext db, TimeProvider clock)
             DELETE FROM cx.outbound_emails
             WHERE appointment_id = {appointmentId} AND kind = {kind} AND status = 'Pending'
             """, cancellationToken);
+
+    /// <summary>
+    /// Gives a Dead message a fresh set of attempts, due now. Only a row that is still Dead changes, so two managers
+    /// pressing Resend at once queue it once. The idempotency key and Message-ID stay the same.
+    /// </summary>
+    public async Task<bool> ResendDeadAsync(Guid id, CancellationToken cancellationToken) =>
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE cx.outbound_emails
+            SET status = 'Pending', attempts = 0, next_attempt_at = {clock.GetUtcNow()}, lease_until = NULL
+            WHERE id = {id} AND status = 'Dead'
+            """, cancellationToken) == 1;
 }

@@ -54,7 +54,7 @@ public class TwoFactorModel(UserManager<StaffUser> users, StaffSignInManager sig
         await users.ResetAuthenticatorKeyAsync(user);
         await signIn.RefreshSignInAsync(user);
         Done = "Two-factor sign-in is off.";
-        await LoadAsync(user);
+        await LoadAsync(await CurrentUserAsync());
         return Page();
     }
 
@@ -69,7 +69,9 @@ public class TwoFactorModel(UserManager<StaffUser> users, StaffSignInManager sig
         var key = await users.GetAuthenticatorKeyAsync(user);
         if (string.IsNullOrEmpty(key))
         {
+            // A new key changes the security stamp: renew this session's cookie, or the stamp check would end it.
             await users.ResetAuthenticatorKeyAsync(user);
+            await signIn.RefreshSignInAsync(user);
             key = await users.GetAuthenticatorKeyAsync(user);
         }
         SharedKey = string.Join(' ', key!.ToLowerInvariant().Chunk(4).Select(c => new string(c)));
