@@ -53,6 +53,18 @@ public sealed class LiveApp : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>A fresh page the size of a front-desk tablet in landscape (1024 × 768).</summary>
+    public async Task<IPage> NewTabletPageAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl,
+            ViewportSize = new ViewportSize { Width = 1024, Height = 768 },
+            HasTouch = true,
+        });
+        return await context.NewPageAsync();
+    }
+
     public async Task DisposeAsync()
     {
         await Browser.DisposeAsync();
