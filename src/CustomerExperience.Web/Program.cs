@@ -30,6 +30,7 @@ builder.AddJobs(connectionString);
 builder.AddWebSecurity();
 builder.AddScheduling();
 builder.AddStaff();
+CustomerExperience.Web.Delays.DelaysSetup.AddDelays(builder);
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 builder.Services.AddRazorPages(o => o.AddStaffPageRules());

@@ -13,6 +13,8 @@ public static class JobsSetup
         var runJobs = builder.Configuration.GetSection(AppOptions.Section).Get<AppOptions>()?.RunJobs ?? true;
         // How often reminders are looked for; a minute in production, shorter in benchmarks.
         var reminderInterval = builder.Configuration.GetValue("Jobs:ReminderInterval", TimeSpan.FromMinutes(1));
+        // How often running delays are checked for customers who have come within reach of them.
+        var delayNoticeInterval = builder.Configuration.GetValue("Jobs:DelayNoticeInterval", TimeSpan.FromMinutes(1));
 
         builder.AddQuartz(q =>
         {
@@ -56,6 +58,12 @@ public static class JobsSetup
                     .StartNow()
                     .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(5)).RepeatForever().MeasureIntervalFromCompletion()),
                 job => job.WithIdentity(BookNextVisitsJob.Key).RequestRecovery());
+            q.ScheduleJob<NotifyDelaysJob>(
+                trigger => trigger
+                    .WithIdentity("notify-delays", "delays")
+                    .StartNow()
+                    .WithSimpleSchedule(s => s.WithInterval(delayNoticeInterval).RepeatForever().MeasureIntervalFromCompletion()),
+                job => job.WithIdentity(NotifyDelaysJob.Key).RequestRecovery());
             q.AddQuartzHealthChecks();
         });
         builder.AddQuartzHostedService(o =>

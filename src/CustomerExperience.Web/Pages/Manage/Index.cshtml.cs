@@ -1,4 +1,5 @@
 using System.Text;
+using CustomerExperience.Web.Delays;
 using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.Messaging;
 using CustomerExperience.Web.Messaging.Calendar;
@@ -7,7 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace CustomerExperience.Web.Pages.Manage;
 
-public class IndexModel(BookingService booking, AppointmentEmails emails, TimeProvider clock) : ManagePageModel(booking)
+public class IndexModel(BookingService booking, AppointmentEmails emails, DelayService delays, TimeProvider clock) : ManagePageModel(booking)
 {
     // Notices after a redirect: ?booked=1, ?rescheduled=1, ?cancelled=1.
     [BindProperty(SupportsGet = true, Name = "booked")] public string? BookedFlag { get; set; }
@@ -17,6 +18,8 @@ public class IndexModel(BookingService booking, AppointmentEmails emails, TimePr
     public bool Rescheduled => RescheduledFlag is "1";
     public bool Cancelled => CancelledFlag is "1";
     public string? Problem { get; private set; }
+    /// <summary>The clinic's current delay for this visit, when it is booked or checked in for today.</summary>
+    public VisitDelay? Delay { get; private set; }
 
     public string When => AppointmentEmails.FormatWhen(Visit.Start, Location);
     public string Zone => AppointmentEmails.ZoneName(Location, Visit.Start);
@@ -24,7 +27,12 @@ public class IndexModel(BookingService booking, AppointmentEmails emails, TimePr
         $"{Service.CalendarTitle} at {Location.Name}", Visit.Start, Visit.End,
         $"Manage your visit: {emails.ManageUrl(Token)}", $"{Location.Name}, {Location.FullAddress}");
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ?? Page();
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is { } notFound) return notFound;
+        Delay = await delays.ForVisitAsync(Visit, Location, ct);
+        return Page();
+    }
 
     /// <summary>The invite as a file, for calendars the email did not reach.</summary>
     public async Task<IActionResult> OnGetCalendarAsync(CancellationToken ct)
