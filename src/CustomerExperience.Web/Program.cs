@@ -1,5 +1,6 @@
 using CustomerExperience.Web.Api;
 using CustomerExperience.Web.Data;
+using CustomerExperience.Web.Delays;
 using CustomerExperience.Web.Infrastructure;
 using CustomerExperience.Web.Jobs;
 using CustomerExperience.Web.Messaging;
@@ -30,7 +31,7 @@ builder.AddJobs(connectionString);
 builder.AddWebSecurity();
 builder.AddScheduling();
 builder.AddStaff();
-CustomerExperience.Web.Delays.DelaysSetup.AddDelays(builder);
+builder.AddDelays();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 builder.Services.AddRazorPages(o => o.AddStaffPageRules());
