@@ -1,6 +1,7 @@
 using CustomerExperience.Web.Api;
 using CustomerExperience.Web.Data;
 using CustomerExperience.Web.Delays;
+using CustomerExperience.Web.FrontDesk;
 using CustomerExperience.Web.Infrastructure;
 using CustomerExperience.Web.Jobs;
 using CustomerExperience.Web.Messaging;
@@ -32,6 +33,7 @@ builder.AddWebSecurity();
 builder.AddScheduling();
 builder.AddStaff();
 builder.AddDelays();
+builder.AddFrontDesk();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 builder.Services.AddRazorPages(o => o.AddStaffPageRules());

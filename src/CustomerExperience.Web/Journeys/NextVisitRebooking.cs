@@ -11,11 +11,17 @@ namespace CustomerExperience.Web.Journeys;
 /// is booked, propose the first covered time that fits the customer's habits (same place, same room if free,
 /// same weekday and time of day) and book it through the normal write path (source Rebooking), which sends the
 /// confirmation and invite saying it was booked for them and how to change it. Never twice for one visit: a
-/// later visit of the service, even a cancelled rebooking, stops it.
+/// later visit of the service, even a cancelled one the clinic booked (this job or the front desk at checkout),
+/// stops it. The front desk proposes with <see cref="ProposeAsync"/> and books under the same lock
+/// (<see cref="OneAtATimeAsync{T}"/>), so the job and a checkout never both book.
 /// </summary>
 public class NextVisitRebooking(AppDbContext db, AvailabilityService availability, BookingService booking, TimeProvider clock)
 {
     public static readonly TimeSpan Window = TimeSpan.FromDays(2);
+    public const int DaysSearched = 14;
+
+    /// <summary>The best covered time after a visit, and the other covered times of the first <see cref="DaysSearched"/> days.</summary>
+    public sealed record Proposal(DateOnly CoveredFrom, Slot? Proposed, IReadOnlyList<Slot> Alternatives);
 
     public async Task<int> BookDueAsync(CancellationToken ct)
     {
@@ -25,7 +31,7 @@ public class NextVisitRebooking(AppDbContext db, AvailabilityService availabilit
             .Where(a => a.Status == AppointmentStatus.Completed && a.CompletedAt > now - Window && a.CompletedAt <= now
                         && a.Service!.RecallIntervalDays != null && a.Service.IsActive)
             .Where(a => !db.Appointments.Any(later => later.CustomerId == a.CustomerId && later.ServiceId == a.ServiceId && later.Start > a.Start
-                        && (later.Status != AppointmentStatus.Cancelled || later.Source == BookingSource.Rebooking)))
+                        && (later.Status != AppointmentStatus.Cancelled || later.Source != BookingSource.Online)))
             .OrderBy(a => a.CompletedAt)
             .Take(200)
             .ToListAsync(ct);
@@ -37,23 +43,76 @@ public class NextVisitRebooking(AppDbContext db, AvailabilityService availabilit
         return booked;
     }
 
-    /// <summary>Books the proposed next visit after <paramref name="visit"/>; staff checkout can call this too.</summary>
-    public async Task<BookingOutcome> BookNextAsync(Appointment visit, CancellationToken ct)
+    /// <summary>Books the proposed next visit after <paramref name="visit"/> (source Rebooking), unless a later one exists by now.</summary>
+    public async Task<BookingOutcome> BookNextAsync(Appointment visit, CancellationToken ct) =>
+        await OneAtATimeAsync(visit, async () =>
+        {
+            // The same rule as BookDueAsync, checked again under the lock: the front desk may have booked meanwhile.
+            if (await db.Appointments.AnyAsync(later => later.CustomerId == visit.CustomerId && later.ServiceId == visit.ServiceId
+                    && later.Start > visit.Start && (later.Status != AppointmentStatus.Cancelled || later.Source != BookingSource.Online), ct))
+                return new BookingOutcome.Closed("A later visit of this service is already booked.");
+
+            var customer = visit.Customer!;
+            if ((await ProposeAsync(visit, ct)).Proposed is not { } slot)
+                return new BookingOutcome.Taken([]);
+            return await booking.BookAsync(new BookingRequest(visit.ServiceId, visit.LocationId, slot.Start,
+                new CustomerDetails(customer.FullName, customer.PreferredName, customer.Email, customer.Phone, customer.DateOfBirth),
+                AcceptNotCovered: true, Source: BookingSource.Rebooking, PreferredResourceId: visit.ResourceId), ct);
+        }, ct);
+
+    /// <summary>
+    /// The first covered time that fits the habit of <paramref name="visit"/> (its service and location loaded), and
+    /// the other free covered times of the first <see cref="DaysSearched"/> days, without booking anything.
+    /// </summary>
+    public async Task<Proposal> ProposeAsync(Appointment visit, CancellationToken ct)
+    {
+        var coveredFrom = CoveredFrom(visit);
+        var slots = await availability.GetSlotsAsync(visit.ServiceId, visit.LocationId, coveredFrom, DaysSearched, ct);
+        var best = Best(slots, AppointmentEmails.ToLocal(visit.Start, visit.Location!), coveredFrom, visit.ResourceId);
+        return new Proposal(coveredFrom, best, slots.Where(s => s != best).ToList());
+    }
+
+    /// <summary>The local date from which the next visit is covered (or due, for a service with a recall but no coverage limit).</summary>
+    public static DateOnly CoveredFrom(Appointment visit)
     {
         var service = visit.Service!;
-        var location = visit.Location!;
-        var customer = visit.Customer!;
         var days = service.CoverageIntervalDays ?? service.RecallIntervalDays ?? 365;
-        var local = AppointmentEmails.ToLocal(visit.Start, location);
-        var coveredFrom = DateOnly.FromDateTime(local.DateTime).AddDays(days);
+        return DateOnly.FromDateTime(AppointmentEmails.ToLocal(visit.Start, visit.Location!).DateTime).AddDays(days);
+    }
 
-        var slots = await availability.GetSlotsAsync(service.Id, location.Id, coveredFrom, 14, ct);
-        if (Best(slots, local, coveredFrom, visit.ResourceId) is not { } slot)
-            return new BookingOutcome.Taken([]);
+    /// <summary>The customer's next visit of the same service after <paramref name="visit"/>, unless cancelled.</summary>
+    public async Task<Appointment?> NextBookedAsync(Appointment visit, CancellationToken ct) =>
+        await db.Appointments.AsNoTracking()
+            .Where(later => later.CustomerId == visit.CustomerId && later.ServiceId == visit.ServiceId && later.Start > visit.Start
+                            && later.Status != AppointmentStatus.Cancelled)
+            .OrderBy(later => later.Start)
+            .FirstOrDefaultAsync(ct);
 
-        return await booking.BookAsync(new BookingRequest(service.Id, location.Id, slot.Start,
-            new CustomerDetails(customer.FullName, customer.PreferredName, customer.Email, customer.Phone, customer.DateOfBirth),
-            AcceptNotCovered: true, Source: BookingSource.Rebooking, PreferredResourceId: visit.ResourceId), ct);
+    /// <summary>
+    /// Runs <paramref name="work"/> holding a Postgres advisory lock for the customer and service of <paramref name="visit"/>,
+    /// on this context's connection, so a check for a later visit and the booking that follows it cannot interleave with
+    /// another node's job or a checkout at the desk. Session-level, because the booking commits its own transaction.
+    /// </summary>
+    public async Task<T> OneAtATimeAsync<T>(Appointment visit, Func<Task<T>> work, CancellationToken ct)
+    {
+        var key = $"next-visit:{visit.CustomerId}:{visit.ServiceId}";
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock(hashtextextended({key}, 0))", ct);
+            try
+            {
+                return await work();
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock(hashtextextended({key}, 0))", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>

@@ -1,0 +1,96 @@
+using CustomerExperience.Web.Data;
+using CustomerExperience.Web.Domain;
+using CustomerExperience.Web.Messaging;
+using CustomerExperience.Web.Staff;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerExperience.Web.FrontDesk;
+
+public enum VisitAction { CheckIn, Complete, NoShow }
+
+/// <summary>What came of a front-desk action on a visit.</summary>
+public abstract record VisitActionOutcome
+{
+    public sealed record Done(Appointment Visit, string Message) : VisitActionOutcome;
+    public sealed record NotFound : VisitActionOutcome;
+    /// <summary>The visit is not in a state (or on a day) where the action makes sense; the message says why.</summary>
+    public sealed record Refused(string Message) : VisitActionOutcome;
+}
+
+/// <summary>
+/// Check-in, completion and no-show. The visit's row is locked while it changes, so two people at the desk
+/// pressing the same button get one change and one clear refusal; the audit entry is saved with the change.
+/// </summary>
+public class VisitActions(AppDbContext db, Audit audit, TimeProvider clock)
+{
+    public async Task<VisitActionOutcome> ApplyAsync(Guid visitId, VisitAction action, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlAsync($"SELECT id FROM cx.appointments WHERE id = {visitId} FOR UPDATE", ct);
+        var visit = await db.Appointments
+            .Include(a => a.Customer).Include(a => a.Service).Include(a => a.Location).Include(a => a.Resource)
+            .FirstOrDefaultAsync(a => a.Id == visitId, ct);
+        if (visit is null) return new VisitActionOutcome.NotFound();
+
+        var now = clock.GetUtcNow();
+        if (WhyNot(visit, action, now) is { } reason) return new VisitActionOutcome.Refused(reason);
+
+        var name = visit.Customer!.Greeting;
+        var when = AppointmentEmails.FormatWhen(visit.Start, visit.Location!);
+        var (auditAction, done, message) = action switch
+        {
+            VisitAction.CheckIn => ("visit.checked-in", "Checked in", $"Checked in {name}."),
+            VisitAction.Complete => ("visit.completed", "Completed", $"Completed {name}'s visit."),
+            _ => ("visit.no-show", "Marked as a no-show", $"Marked {name} as a no-show."),
+        };
+        switch (action)
+        {
+            case VisitAction.CheckIn: visit.CheckIn(now); break;
+            case VisitAction.Complete: visit.Complete(now); break;
+            default: visit.MarkNoShow(); break;
+        }
+        audit.Record(auditAction, $"{done}: {visit.Service!.Name}, {when}, {visit.Resource!.Name}", visit.CustomerId, visit.Id);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return new VisitActionOutcome.Done(visit, message);
+    }
+
+    /// <summary>Null when <paramref name="action"/> is allowed now; otherwise a message for the front desk.</summary>
+    public static string? WhyNot(Appointment visit, VisitAction action, DateTimeOffset now)
+    {
+        var location = visit.Location!;
+        var today = LocalDate(now, location);
+        var day = LocalDate(visit.Start, location);
+        var verb = action switch { VisitAction.CheckIn => "checked in", VisitAction.Complete => "completed", _ => "marked as a no-show" };
+
+        var status = visit.Status switch
+        {
+            AppointmentStatus.Cancelled => $"This visit was cancelled, so it cannot be {verb}.",
+            AppointmentStatus.Completed => "This visit is already completed.",
+            AppointmentStatus.NoShow => $"This visit was marked as a no-show, so it cannot be {verb}.",
+            AppointmentStatus.CheckedIn when action == VisitAction.CheckIn =>
+                $"Already checked in at {AppointmentEmails.ToLocal(visit.CheckedInAt!.Value, location).ToString("h:mm tt", AppointmentEmails.Culture)}.",
+            AppointmentStatus.CheckedIn when action == VisitAction.NoShow => "This customer is checked in, so the visit cannot be a no-show.",
+            _ => null,
+        };
+        if (status is not null) return status;
+
+        return action switch
+        {
+            VisitAction.CheckIn when day != today => $"Only today's visits can be checked in; this one is on {Day(day)}.",
+            VisitAction.Complete when day > today => $"This visit is on {Day(day)}; it can be completed on the day.",
+            VisitAction.NoShow when now < visit.Start =>
+                $"This visit starts at {AppointmentEmails.ToLocal(visit.Start, location).ToString("h:mm tt", AppointmentEmails.Culture)}; mark a no-show only after that.",
+            _ => null,
+        };
+    }
+
+    /// <summary>Which actions the schedule and the visit page offer for a visit now.</summary>
+    public static IReadOnlyList<VisitAction> Offered(Appointment visit, DateTimeOffset now) =>
+        Enum.GetValues<VisitAction>().Where(action => WhyNot(visit, action, now) is null).ToList();
+
+    private static DateOnly LocalDate(DateTimeOffset instant, Location location) =>
+        DateOnly.FromDateTime(AppointmentEmails.ToLocal(instant, location).DateTime);
+
+    private static string Day(DateOnly day) => day.ToString("dddd, MMMM d", AppointmentEmails.Culture);
+}

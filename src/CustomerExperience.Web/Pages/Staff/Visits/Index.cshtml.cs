@@ -1,0 +1,121 @@
+using CustomerExperience.Web.Data;
+using CustomerExperience.Web.Domain;
+using CustomerExperience.Web.FrontDesk;
+using CustomerExperience.Web.Journeys;
+using CustomerExperience.Web.Messaging;
+using CustomerExperience.Web.Scheduling;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerExperience.Web.Pages.Staff.Visits;
+
+/// <summary>
+/// One visit, with what makes the moment personal: the name the customer goes by and how to say it, what staff
+/// noted at earlier visits, their preferences, when they were last here and when their next visit is covered.
+/// Check-in, complete and no-show post here, from this page or from the schedule.
+/// </summary>
+public class IndexModel(AppDbContext db, VisitActions actions, Eligibility eligibility, NextVisitRebooking rebooking, TimeProvider clock) : PageModel
+{
+    public const int NotesShown = 50;
+
+    public sealed record LastVisit(DateTimeOffset Start, string Service, Location Location);
+
+    [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
+    /// <summary>"schedule" when an action was posted from the schedule, which is where the desk goes back to.</summary>
+    [BindProperty] public string? From { get; set; }
+    [TempData] public string? Done { get; set; }
+
+    public Appointment Visit { get; private set; } = null!;
+    public Customer Customer => Visit.Customer!;
+    public Location Location => Visit.Location!;
+    public DateTimeOffset Now { get; private set; }
+    public IReadOnlyList<CustomerNote> Notes { get; private set; } = [];
+    public LastVisit? Last { get; private set; }
+    public Appointment? Next { get; private set; }
+    /// <summary>When the customer's insurance covers this service again; null when it does now or the service has no limit.</summary>
+    public DateOnly? CoveredFrom { get; private set; }
+    public IReadOnlyList<AuditEntry> History { get; private set; } = [];
+    public string? Problem { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) =>
+        await LoadAsync(ct) ? Page() : NotFound();
+
+    public Task<IActionResult> OnPostCheckInAsync(CancellationToken ct) => ApplyAsync(VisitAction.CheckIn, ct);
+
+    public Task<IActionResult> OnPostCompleteAsync(CancellationToken ct) => ApplyAsync(VisitAction.Complete, ct);
+
+    public Task<IActionResult> OnPostNoShowAsync(CancellationToken ct) => ApplyAsync(VisitAction.NoShow, ct);
+
+    private async Task<IActionResult> ApplyAsync(VisitAction action, CancellationToken ct)
+    {
+        switch (await actions.ApplyAsync(Id, action, ct))
+        {
+            case VisitActionOutcome.NotFound:
+                return NotFound();
+            case VisitActionOutcome.Refused refused:
+                if (!await LoadAsync(ct)) return NotFound();
+                Problem = refused.Message;
+                Response.StatusCode = StatusCodes.Status409Conflict;
+                return Page();
+            case VisitActionOutcome.Done done:
+                Done = done.Message;
+                var visit = done.Visit;
+                // Checkout of a recurring visit goes on to next year's booking; the page says so if one exists already.
+                if (action == VisitAction.Complete && NextVisitCheckout.IsRecurring(visit.Service!))
+                    return Redirect($"/staff/visits/{visit.Id}/next");
+                if (From == "schedule")
+                {
+                    var day = DateOnly.FromDateTime(AppointmentEmails.ToLocal(visit.Start, visit.Location!).DateTime);
+                    return Redirect($"/staff/schedule?location={Uri.EscapeDataString(visit.Location!.Slug)}&date={ScheduleModel.Iso(day)}#visit-{visit.Id}");
+                }
+                return Redirect($"/staff/visits/{visit.Id}");
+            default:
+                throw new InvalidOperationException("Unknown outcome.");
+        }
+    }
+
+    private async Task<bool> LoadAsync(CancellationToken ct)
+    {
+        var visit = await db.Appointments.AsNoTracking()
+            .Include(a => a.Customer).Include(a => a.Service).Include(a => a.Location).Include(a => a.Resource)
+            .FirstOrDefaultAsync(a => a.Id == Id, ct);
+        if (visit is null) return false;
+        Visit = visit;
+        Now = clock.GetUtcNow();
+
+        Notes = await db.CustomerNotes.AsNoTracking()
+            .Where(n => n.CustomerId == visit.CustomerId)
+            .OrderByDescending(n => n.CreatedAt)
+            .Take(NotesShown)
+            .ToListAsync(ct);
+        Last = await db.Appointments.AsNoTracking()
+            .Where(a => a.CustomerId == visit.CustomerId && a.Status == AppointmentStatus.Completed && a.Start < visit.Start)
+            .OrderByDescending(a => a.Start)
+            .Select(a => new LastVisit(a.Start, a.Service!.Name, a.Location!))
+            .FirstOrDefaultAsync(ct);
+        Next = await rebooking.NextBookedAsync(visit, ct);
+        CoveredFrom = await eligibility.CoveredFromAsync(visit.CustomerId, visit.Service!, ct);
+        History = await db.AuditEntries.AsNoTracking()
+            .Where(e => e.AppointmentId == visit.Id)
+            .OrderByDescending(e => e.At)
+            .Take(20)
+            .ToListAsync(ct);
+        return true;
+    }
+
+    public string When(DateTimeOffset instant) => AppointmentEmails.FormatWhen(instant, Location);
+
+    public string When(DateTimeOffset instant, Location location) => AppointmentEmails.FormatWhen(instant, location);
+}
+
+/// <summary>The action buttons of one visit (partial _VisitActions), on the schedule and on the visit page.</summary>
+public sealed record VisitActionsView(Appointment Visit, DateTimeOffset Now, string Time, bool FromSchedule)
+{
+    public static string StatusLabel(AppointmentStatus status) => status switch
+    {
+        AppointmentStatus.CheckedIn => "Checked in",
+        AppointmentStatus.NoShow => "No-show",
+        _ => status.ToString(),
+    };
+}
