@@ -190,4 +190,19 @@ public class VisitActionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/staff/visits/{Guid.NewGuid()}")).StatusCode);
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("?handler=Explode")]
+    public async Task A_post_to_no_known_handler_is_a_4xx_not_a_500(string query)
+    {
+        var visit = await VisitAsync(Eastern(30, 9));
+        var tokenPage = $"/staff/visits/{visit.Id}";
+        var onVisit = await StaffSignIn.PostFormAsync(client, tokenPage, [], action: $"/staff/visits/{visit.Id}{query}");
+        var onNext = await StaffSignIn.PostFormAsync(client, tokenPage, [], action: $"/staff/visits/{visit.Id}/next{query}");
+        Assert.True((int)onVisit.StatusCode is >= 400 and < 500, $"visit: {(int)onVisit.StatusCode}");
+        Assert.True((int)onNext.StatusCode is >= 400 and < 500, $"next: {(int)onNext.StatusCode}");
+        var onSchedule = await StaffSignIn.PostFormAsync(client, tokenPage, [], action: $"/staff/schedule{query}");
+        Assert.Equal(HttpStatusCode.BadRequest, onSchedule.StatusCode);
+    }
 }

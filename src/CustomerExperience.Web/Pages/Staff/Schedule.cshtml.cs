@@ -5,6 +5,7 @@ using CustomerExperience.Web.FrontDesk;
 using CustomerExperience.Web.Messaging;
 using CustomerExperience.Web.Scheduling;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
@@ -32,6 +33,12 @@ public class ScheduleModel(AppDbContext db, TimeProvider clock) : PageModel
     public string? Problem { get; private set; }
     /// <summary>"Clocks go back an hour today" on the two days a year the zone changes its offset.</summary>
     public string? ClockChange { get; private set; }
+
+    /// <summary>The schedule only answers GET; anything else (a forged or stale form) is a bad request, not an empty page.</summary>
+    public override void OnPageHandlerExecuting(PageHandlerExecutingContext context)
+    {
+        if (context.HandlerMethod is null) context.Result = BadRequest();
+    }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {

@@ -5,6 +5,7 @@ using CustomerExperience.Web.Journeys;
 using CustomerExperience.Web.Messaging;
 using CustomerExperience.Web.Scheduling;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
@@ -37,6 +38,12 @@ public class IndexModel(AppDbContext db, VisitActions actions, Eligibility eligi
     public DateOnly? CoveredFrom { get; private set; }
     public IReadOnlyList<AuditEntry> History { get; private set; } = [];
     public string? Problem { get; private set; }
+
+    /// <summary>A request for no known handler (a stale or forged form) would render the page without loading it.</summary>
+    public override void OnPageHandlerExecuting(PageHandlerExecutingContext context)
+    {
+        if (context.HandlerMethod is null) context.Result = BadRequest();
+    }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) =>
         await LoadAsync(ct) ? Page() : NotFound();

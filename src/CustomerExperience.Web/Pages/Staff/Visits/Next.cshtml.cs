@@ -5,6 +5,7 @@ using CustomerExperience.Web.Messaging;
 using CustomerExperience.Web.Pages.Shared;
 using CustomerExperience.Web.Scheduling;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CustomerExperience.Web.Pages.Staff.Visits;
@@ -33,6 +34,12 @@ public class NextModel(NextVisitCheckout checkout, NextVisitRebooking rebooking,
     public NextVisitRebooking.Proposal? Proposal { get; private set; }
     public DateTimeOffset? Chosen { get; private set; }
     public SlotPicker? Picker { get; private set; }
+
+    /// <summary>A request for no known handler (a stale or forged form) would render the page without loading it.</summary>
+    public override void OnPageHandlerExecuting(PageHandlerExecutingContext context)
+    {
+        if (context.HandlerMethod is null) context.Result = BadRequest();
+    }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
