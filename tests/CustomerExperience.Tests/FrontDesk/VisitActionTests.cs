@@ -19,7 +19,6 @@ public class VisitActionTests : IAsyncLifetime
     private AppFactory app = null!;
     private TestClinic clinic = null!;
     private HttpClient client = null!;
-    private Guid? tokenPage;
 
     public async Task InitializeAsync()
     {
@@ -43,13 +42,10 @@ public class VisitActionTests : IAsyncLifetime
         return await FrontDeskSeed.VisitAsync(app.Services, clinic, customer.Id, start, status);
     }
 
-    /// <summary>Posts like the visit's button would; the antiforgery token comes from a page that shows one (a visit without buttons has none).</summary>
-    private async Task<HttpResponseMessage> PostAsync(Guid visit, string handler, string? from = null)
-    {
-        tokenPage ??= (await VisitAsync(Eastern(30, 16))).Id;
-        return await StaffSignIn.PostFormAsync(client, $"/staff/visits/{tokenPage}", from is null ? [] : new() { ["from"] = from },
+    /// <summary>Posts like the visit's button would (the antiforgery token is the user's, from any staff page).</summary>
+    private Task<HttpResponseMessage> PostAsync(Guid visit, string handler, string? from = null) =>
+        StaffSignIn.PostFormAsync(client, "/staff/schedule", from is null ? [] : new() { ["from"] = from },
             action: $"/staff/visits/{visit}?handler={handler}");
-    }
 
     private Task<Appointment> ReloadAsync(Guid id) =>
         FrontDeskSeed.QueryAsync(app.Services, db => db.Appointments.AsNoTracking().SingleAsync(a => a.Id == id));
