@@ -1,4 +1,5 @@
 using CustomerExperience.Web.Api;
+using CustomerExperience.Web.Customers;
 using CustomerExperience.Web.Data;
 using CustomerExperience.Web.Infrastructure;
 using CustomerExperience.Web.Jobs;
@@ -30,6 +31,7 @@ builder.AddJobs(connectionString);
 builder.AddWebSecurity();
 builder.AddScheduling();
 builder.AddStaff();
+builder.AddCustomers();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 builder.Services.AddRazorPages(o => o.AddStaffPageRules());
