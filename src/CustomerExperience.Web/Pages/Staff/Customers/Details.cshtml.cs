@@ -33,6 +33,7 @@ public class DetailsModel(AppDbContext db, Audit audit, CustomerTimeline timelin
     public Location? PreferredLocation { get; private set; }
     /// <summary>The zone the page writes times in: the customer's preferred location's, else their latest visit's.</summary>
     public TimeZoneInfo Zone { get; private set; } = TimeZoneInfo.Utc;
+    public string ZoneLabel { get; private set; } = "";
     public Dictionary<string, string> Errors { get; } = [];
     /// <summary>The form whose errors are shown: details, add-note, or the id of the note being edited.</summary>
     public string? FailedForm { get; private set; }
@@ -149,7 +150,7 @@ public class DetailsModel(AppDbContext db, Audit audit, CustomerTimeline timelin
             PreferredLocation = await db.Locations.AsNoTracking().FirstOrDefaultAsync(l => l.Id == preferred, ct);
         var zoneOf = PreferredLocation ?? Visits.FirstOrDefault()?.Location
             ?? await db.Locations.AsNoTracking().OrderBy(l => l.Name).FirstOrDefaultAsync(ct);
-        Zone = zoneOf?.TimeZone ?? TimeZoneInfo.Utc;
+        (Zone, ZoneLabel) = zoneOf is null ? (TimeZoneInfo.Utc, "Times in UTC.") : (zoneOf.TimeZone, $"Times are local time at {zoneOf.Name}.");
         return Page();
     }
 
