@@ -1,4 +1,5 @@
 using CustomerExperience.Web.Api;
+using CustomerExperience.Web.Customers;
 using CustomerExperience.Web.Data;
 using CustomerExperience.Web.Delays;
 using CustomerExperience.Web.FrontDesk;
@@ -34,6 +35,7 @@ builder.AddScheduling();
 builder.AddStaff();
 builder.AddDelays();
 builder.AddFrontDesk();
+builder.AddCustomers();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 builder.Services.AddRazorPages(o => o.AddStaffPageRules());

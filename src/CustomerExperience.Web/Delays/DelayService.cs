@@ -69,11 +69,11 @@ public class DelayService(AppDbContext db, DelayNotifier notifier, Audit audit, 
                 Message = message, PostedById = staffId, PostedBy = staffName, PostedAt = now, UpdatedAt = now,
             };
             db.Delays.Add(delay);
-            audit.Record("delay.posted", $"{place}: running {minutes} minutes late{Quote(message)}");
+            audit.Record(AuditActions.DelayPosted, $"{place}: running {minutes} minutes late{Quote(message)}");
         }
         else
         {
-            audit.Record("delay.changed", $"{place}: from {delay.Minutes} to {minutes} minutes late{Quote(message)}");
+            audit.Record(AuditActions.DelayChanged, $"{place}: from {delay.Minutes} to {minutes} minutes late{Quote(message)}");
             delay.Minutes = minutes!.Value;
             delay.Message = message;
             delay.UpdatedAt = now;
@@ -94,7 +94,7 @@ public class DelayService(AppDbContext db, DelayNotifier notifier, Audit audit, 
 
         return await WithDelayAsync(delayId, async (delay, location, ct) =>
         {
-            audit.Record("delay.changed", $"{Place(location, delay.Resource)}: from {delay.Minutes} to {minutes} minutes late");
+            audit.Record(AuditActions.DelayChanged, $"{Place(location, delay.Resource)}: from {delay.Minutes} to {minutes} minutes late");
             delay.Minutes = minutes!.Value;
             delay.UpdatedAt = clock.GetUtcNow();
             return await notifier.NotifyAtAsync(location, ct);
@@ -106,7 +106,7 @@ public class DelayService(AppDbContext db, DelayNotifier notifier, Audit audit, 
         await WithDelayAsync(delayId, (delay, location, _) =>
         {
             var (_, staffName) = audit.CurrentStaff();
-            audit.Record("delay.cleared", $"{Place(location, delay.Resource)}: cleared (was {delay.Minutes} minutes late)");
+            audit.Record(AuditActions.DelayCleared, $"{Place(location, delay.Resource)}: cleared (was {delay.Minutes} minutes late)");
             delay.ClearedAt = clock.GetUtcNow();
             delay.ClearedBy = staffName;
             return Task.FromResult(0);

@@ -56,15 +56,14 @@ public class NextVisitCheckout(AppDbContext db, NextVisitRebooking rebooking, Bo
             var customer = visit.Customer!;
             var outcome = await booking.BookAsync(new BookingRequest(visit.ServiceId, visit.LocationId, start,
                 new CustomerDetails(customer.FullName, customer.PreferredName, customer.Email, customer.Phone, customer.DateOfBirth),
-                AcceptNotCovered: false, Source: BookingSource.FrontDesk, PreferredResourceId: visit.ResourceId), ct);
+                AcceptNotCovered: false, Source: BookingSource.FrontDesk, PreferredResourceId: visit.ResourceId), ct,
+                // Saved in the booking's own transaction: the visit, its confirmation and who booked it commit together.
+                audit: next => audit.Record(AuditActions.VisitNextBooked,
+                    $"Booked next visit at checkout: {visit.Service!.Name}, {AppointmentEmails.FormatWhen(next.Start, location)}",
+                    visit.CustomerId, next.Id));
             switch (outcome)
             {
                 case BookingOutcome.Done done:
-                    // BookAsync commits its own transaction (visit and confirmation email together); the audit entry follows it.
-                    audit.Record("visit.next-booked",
-                        $"Booked next visit at checkout: {visit.Service!.Name}, {AppointmentEmails.FormatWhen(done.Visit.Start, location)}",
-                        visit.CustomerId, done.Visit.Id);
-                    await db.SaveChangesAsync(ct);
                     return new CheckoutOutcome.Booked(done.Visit);
                 case BookingOutcome.Taken taken:
                     return new CheckoutOutcome.Refused("That time was just taken. These are the nearest covered times:",

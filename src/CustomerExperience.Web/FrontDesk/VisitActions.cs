@@ -39,9 +39,9 @@ public class VisitActions(AppDbContext db, Audit audit, TimeProvider clock)
         var when = AppointmentEmails.FormatWhen(visit.Start, visit.Location!);
         var (auditAction, done, message) = action switch
         {
-            VisitAction.CheckIn => ("visit.checked-in", "Checked in", $"Checked in {name}."),
-            VisitAction.Complete => ("visit.completed", "Completed", $"Completed {name}'s visit."),
-            _ => ("visit.no-show", "Marked as a no-show", $"Marked {name} as a no-show."),
+            VisitAction.CheckIn => (AuditActions.VisitCheckedIn, "Checked in", $"Checked in {name}."),
+            VisitAction.Complete => (AuditActions.VisitCompleted, "Completed", $"Completed {name}'s visit."),
+            _ => (AuditActions.VisitNoShow, "Marked as a no-show", $"Marked {name} as a no-show."),
         };
         switch (action)
         {

@@ -41,7 +41,9 @@ public class BookingService(
 {
     private const string ExclusionViolation = "23P01";
 
-    public async Task<BookingOutcome> BookAsync(BookingRequest request, CancellationToken ct)
+    /// <param name="audit">Called inside the transaction once the visit is placed; whatever it adds to the context (an
+    /// audit entry saying who booked) is saved and committed with the visit, or not at all.</param>
+    public async Task<BookingOutcome> BookAsync(BookingRequest request, CancellationToken ct, Action<Appointment>? audit = null)
     {
         var now = clock.GetUtcNow();
         if (await availability.FindAsync(request.ServiceId, request.LocationId, ct) is not var (service, location))
@@ -81,17 +83,50 @@ public class BookingService(
             await transaction.RollbackAsync(ct);
             return new BookingOutcome.Taken(await AlternativesAsync(service, location, request.Start, null, ct));
         }
+        if (audit is not null)
+        {
+            audit(visit);
+            await db.SaveChangesAsync(ct);
+        }
 
         await outbox.EnqueueAsync(emails.Build(AppointmentEmails.Change.Booked, visit, service, location, customer, token, now), ct);
         await transaction.CommitAsync(ct);
         return new BookingOutcome.Done(visit, location, token);
     }
 
-    public async Task<BookingOutcome> RescheduleAsync(string token, DateTimeOffset start, CancellationToken ct, bool staffOverride = false)
+    public async Task<BookingOutcome> RescheduleAsync(string token, DateTimeOffset start, CancellationToken ct, bool staffOverride = false) =>
+        await FindByTokenAsync(token, ct) is { } visit
+            ? await RescheduleAsync(visit, token, start, staffOverride, audit: null, ct)
+            : new BookingOutcome.NotFound("booking");
+
+    /// <summary>Staff move a visit by its id (they have no manage token). The customer's email carries the manage link
+    /// kept encrypted on the visit.</summary>
+    /// <param name="staffOverride">Skips the change cut-off; never the no-double-booking rule.</param>
+    /// <param name="audit">Called inside the transaction once the visit has moved; what it adds to the context is
+    /// committed with the move, or not at all.</param>
+    public async Task<BookingOutcome> RescheduleAsync(Guid visitId, DateTimeOffset start, CancellationToken ct,
+        bool staffOverride = false, Action<Appointment>? audit = null) =>
+        await FindAsync(visitId, ct) is { } visit
+            ? await RescheduleAsync(visit, links.Unprotect(visit.ManageTokenProtected), start, staffOverride, audit, ct)
+            : new BookingOutcome.NotFound("booking");
+
+    public async Task<BookingOutcome> CancelAsync(string token, CancellationToken ct, bool staffOverride = false, string reason = "Cancelled by the customer") =>
+        await FindByTokenAsync(token, ct) is { } visit
+            ? await CancelAsync(visit, token, reason, staffOverride, audit: null, ct)
+            : new BookingOutcome.NotFound("booking");
+
+    /// <summary>Staff cancel a visit by its id; see <see cref="RescheduleAsync(Guid, DateTimeOffset, CancellationToken, bool, Action{Appointment})"/>.</summary>
+    public async Task<BookingOutcome> CancelAsync(Guid visitId, string reason, CancellationToken ct,
+        bool staffOverride = false, Action<Appointment>? audit = null) =>
+        await FindAsync(visitId, ct) is { } visit
+            ? await CancelAsync(visit, links.Unprotect(visit.ManageTokenProtected), reason, staffOverride, audit, ct)
+            : new BookingOutcome.NotFound("booking");
+
+    /// <param name="token">The manage token for the email's link; null when it cannot be read back (see <see cref="RenewManageToken"/>).</param>
+    private async Task<BookingOutcome> RescheduleAsync(Appointment visit, string? token, DateTimeOffset start, bool staffOverride,
+        Action<Appointment>? audit, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var visit = await FindByTokenAsync(token, ct);
-        if (visit is null) return new BookingOutcome.NotFound("booking");
         if (visit.Status != AppointmentStatus.Booked)
             return new BookingOutcome.Closed($"This visit is {Describe(visit.Status)} and can no longer be changed.");
         if (!staffOverride && visit.Start - now < rules.Value.ChangeCutoff)
@@ -117,6 +152,9 @@ public class BookingService(
             await transaction.RollbackAsync(ct);
             return new BookingOutcome.Taken(await AlternativesAsync(visit.Service!, visit.Location!, start, visit.Id, ct));
         }
+        token ??= RenewManageToken(visit);
+        audit?.Invoke(visit);
+        await db.SaveChangesAsync(ct);
 
         await outbox.WithdrawPendingAsync(visit.Id, "reminder", ct);
         await outbox.EnqueueAsync(emails.Build(AppointmentEmails.Change.Rescheduled, visit, visit.Service!, visit.Location!, visit.Customer!, token, now), ct);
@@ -124,24 +162,43 @@ public class BookingService(
         return new BookingOutcome.Done(visit, visit.Location!, token);
     }
 
-    public async Task<BookingOutcome> CancelAsync(string token, CancellationToken ct, bool staffOverride = false, string reason = "Cancelled by the customer")
+    private async Task<BookingOutcome> CancelAsync(Appointment visit, string? token, string reason, bool staffOverride,
+        Action<Appointment>? audit, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var visit = await FindByTokenAsync(token, ct);
-        if (visit is null) return new BookingOutcome.NotFound("booking");
         if (!visit.IsActive)
             return new BookingOutcome.Closed($"This visit is {Describe(visit.Status)} and can no longer be changed.");
         if (!staffOverride && visit.Start - now < rules.Value.ChangeCutoff)
             return new BookingOutcome.InsideCutoff(visit.Location!.Phone, rules.Value.ChangeCutoff);
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        token ??= RenewManageToken(visit);
         visit.Cancel(reason, now);
+        audit?.Invoke(visit);
         await db.SaveChangesAsync(ct);
         await outbox.WithdrawPendingAsync(visit.Id, "reminder", ct);
         await outbox.EnqueueAsync(emails.Build(AppointmentEmails.Change.Cancelled, visit, visit.Service!, visit.Location!, visit.Customer!, token, now), ct);
         await transaction.CommitAsync(ct);
         return new BookingOutcome.Done(visit, visit.Location!, token);
     }
+
+    /// <summary>
+    /// A new manage token for a visit whose stored one cannot be read back (Data Protection keys lost, or a visit from
+    /// before tokens were kept): the email about this change carries a working link, and the old one stops working.
+    /// </summary>
+    private string RenewManageToken(Appointment visit)
+    {
+        var token = ManageToken.New();
+        visit.ManageTokenHash = ManageToken.Hash(token);
+        visit.ManageTokenProtected = links.Protect(token);
+        return token;
+    }
+
+    /// <summary>A visit by id, with what its pages and emails show; null when there is none.</summary>
+    public async Task<Appointment?> FindAsync(Guid visitId, CancellationToken ct) =>
+        await db.Appointments
+            .Include(a => a.Service).Include(a => a.Location).Include(a => a.Customer)
+            .FirstOrDefaultAsync(a => a.Id == visitId, ct);
 
     /// <summary>The visit behind a manage token, with what its pages and emails show; null for unknown or malformed tokens.</summary>
     public async Task<Appointment?> FindByTokenAsync(string? token, CancellationToken ct)

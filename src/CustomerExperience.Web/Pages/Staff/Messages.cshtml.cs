@@ -66,7 +66,7 @@ public class MessagesModel(AppDbContext db, Outbox outbox, Audit audit) : PageMo
             await LoadAsync(null, ct);
             return Page();
         }
-        audit.Record("email.resent", $"Resent the {email.Kind} email \"{email.Subject}\"", email.CustomerId, email.AppointmentId);
+        audit.Record(AuditActions.EmailResent, $"Resent the {email.Kind} email \"{email.Subject}\"", email.CustomerId, email.AppointmentId);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         Done = "Queued again: it goes out within a minute, with the same Message-ID.";
