@@ -9,6 +9,14 @@ namespace CustomerExperience.Tests.Infrastructure;
 /// <summary>The real app against a real database and real SMTP (maildev); settings and services can be overridden per test.</summary>
 public class AppFactory(string connectionString) : WebApplicationFactory<Program>
 {
+    // Each host would otherwise watch its appsettings files with inotify; dozens of hosts in one test run exhaust the
+    // per-user limit (128 on Debian), and the tests change settings in code anyway.
+    static AppFactory()
+    {
+        Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
+        Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "true");
+    }
+
     public Dictionary<string, string?> Settings { get; } = new()
     {
         ["ConnectionStrings:Default"] = connectionString,
