@@ -78,7 +78,8 @@ public class FrontDeskFlowTests(LiveApp live)
         Assert.Equal([AppointmentStatus.Completed, AppointmentStatus.Booked], visits.Select(v => v.Status));
         Assert.True(visits[1].Start >= visits[0].Start.AddDays(364), $"next visit {visits[1].Start:O} is not a year after {visits[0].Start:O}");
         Assert.Equal(BookingSource.FrontDesk, visits[1].Source);
-        Assert.Contains(confirmation.GetProperty("subject").GetString()!, s => char.IsLetter(s));
+        Assert.StartsWith("Booked: ", confirmation.GetProperty("subject").GetString());
+        Assert.Contains((visits[1].Start.Year).ToString(), confirmation.GetProperty("subject").GetString());
     }
 
     /// <summary>
