@@ -31,6 +31,30 @@ public sealed class SlotPicker
     public DateOnly? Previous => From > Today ? (From.AddDays(-DaysShown) < Today ? Today : From.AddDays(-DaysShown)) : null;
     public DateOnly Next => From.AddDays(DaysShown);
 
+    /// <summary>
+    /// The picker of a reschedule page (the customer's manage link or the front desk): opens on the requested page or
+    /// day, else around <paramref name="near"/> (a time that was just refused), else today; never in the past. The
+    /// visit's own time counts as free. <paramref name="link"/> turns a query string into the page's own URL.
+    /// </summary>
+    public static async Task<SlotPicker> ForRescheduleAsync(
+        AvailabilityService availability, Appointment visit, DateOnly today, DateOnly? from, DateOnly? date, DateTimeOffset? near,
+        Func<string, string> link, CancellationToken ct)
+    {
+        var start = from ?? date ?? (near is { } n ? DateOnly.FromDateTime(n.DateTime) : today);
+        if (start < today || start > today.AddYears(2)) start = today;
+        var slots = await availability.GetSlotsAsync(visit.ServiceId, visit.LocationId, start, DaysShown, ct, visit.Id);
+        return new SlotPicker
+        {
+            Location = visit.Location!,
+            From = start,
+            Today = today,
+            Selected = date ?? slots.Select(s => (DateOnly?)DateOnly.FromDateTime(s.Start.DateTime)).FirstOrDefault(),
+            Slots = slots,
+            DayLink = day => link($"from={Iso(PageStart(start, day))}&date={Iso(day)}") + "#times",
+            SlotLink = slot => link($"start={Uri.EscapeDataString(Iso(slot.Start))}") + "#confirm",
+        };
+    }
+
     public static string Day(DateOnly day) => day.ToString("dddd, MMMM d", AppointmentEmails.Culture);
     public static string ShortDay(DateOnly day) => day.ToString("ddd MMM d", AppointmentEmails.Culture);
     public static string Time(DateTimeOffset start) => start.ToString("h:mm tt", AppointmentEmails.Culture);

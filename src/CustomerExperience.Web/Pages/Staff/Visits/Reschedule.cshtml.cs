@@ -129,21 +129,7 @@ public class RescheduleModel(BookingService booking, AvailabilityService availab
         return true;
     }
 
-    private async Task BuildPickerAsync(CancellationToken ct, DateTimeOffset? near = null)
-    {
-        var today = DateOnly.FromDateTime(AppointmentEmails.ToLocal(clock.GetUtcNow(), Location).DateTime);
-        var from = From ?? Date ?? (near is { } n ? DateOnly.FromDateTime(n.DateTime) : today);
-        if (from < today || from > today.AddYears(2)) from = today;
-        var slots = await availability.GetSlotsAsync(Service.Id, Location.Id, from, SlotPicker.DaysShown, ct, Visit.Id);
-        Picker = new SlotPicker
-        {
-            Location = Location,
-            From = from,
-            Today = today,
-            Selected = Date ?? slots.Select(s => (DateOnly?)DateOnly.FromDateTime(s.Start.DateTime)).FirstOrDefault(),
-            Slots = slots,
-            DayLink = day => Link($"from={SlotPicker.Iso(SlotPicker.PageStart(from, day))}&date={SlotPicker.Iso(day)}") + "#times",
-            SlotLink = slot => Link($"start={Uri.EscapeDataString(SlotPicker.Iso(slot.Start))}") + "#confirm",
-        };
-    }
+    private async Task BuildPickerAsync(CancellationToken ct, DateTimeOffset? near = null) =>
+        Picker = await SlotPicker.ForRescheduleAsync(availability, Visit, DateOnly.FromDateTime(AppointmentEmails.ToLocal(clock.GetUtcNow(), Location).DateTime),
+            From, Date, near, Link, ct);
 }
