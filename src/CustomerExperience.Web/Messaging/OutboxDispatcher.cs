@@ -1,5 +1,7 @@
-using System.Net.Mail;
+using System.Net.Sockets;
+using System.Security.Authentication;
 using CustomerExperience.Web.Domain;
+using CustomerExperience.Web.Messaging.Smtp;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -55,7 +57,7 @@ public partial class OutboxDispatcher(
                     await MarkSentAsync(email.Id);
                     Interlocked.Increment(ref sent);
                 }
-                catch (Exception ex) when (ex is SmtpException or IOException or FormatException or InvalidOperationException or System.Net.Sockets.SocketException)
+                catch (Exception ex) when (ex is SmtpReplyException or IOException or SocketException or TimeoutException or AuthenticationException or FormatException)
                 {
                     var error = Describe(ex, email.ToAddress);
                     if (email.Attempts >= options.MaxAttempts)
@@ -143,7 +145,7 @@ public partial class OutboxDispatcher(
     /// <summary>The error as stored and logged: no recipient address in it.</summary>
     private static string Describe(Exception ex, string recipient)
     {
-        var detail = ex is SmtpException smtp ? $"{ex.GetType().Name} ({smtp.StatusCode}): {ex.Message}" : $"{ex.GetType().Name}: {ex.Message}";
+        var detail = ex is SmtpReplyException ? $"SMTP {ex.Message}" : $"{ex.GetType().Name}: {ex.Message}";
         if (ex.InnerException is not null)
             detail += $" ← {ex.InnerException.GetType().Name}: {ex.InnerException.Message}";
         detail = detail.Replace(recipient, "<recipient>", StringComparison.OrdinalIgnoreCase);
