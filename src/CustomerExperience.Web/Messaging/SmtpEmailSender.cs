@@ -32,7 +32,7 @@ public class SmtpEmailSender(IOptions<SmtpOptions> options, SmtpConnectionPool c
         if (email.Ics is not null)
         {
             var method = email.IcsMethod ?? "REQUEST";
-            message = message with { Calendar = new CalendarInvite(email.Ics, method, method == "CANCEL" ? "cancel.ics" : "invite.ics") };
+            message = message with { Calendar = new MimeCalendar(email.Ics, method, method == "CANCEL" ? "cancel.ics" : "invite.ics") };
         }
         return MimeWriter.Write(message);
     }

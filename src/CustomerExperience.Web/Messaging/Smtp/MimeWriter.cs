@@ -6,12 +6,12 @@ namespace CustomerExperience.Web.Messaging.Smtp;
 public sealed record Mailbox(string Address, string? Name);
 
 /// <summary>A calendar sent twice, as clients expect: an inline text/calendar alternative and an .ics attachment.</summary>
-public sealed record CalendarInvite(string Ics, string Method, string FileName);
+public sealed record MimeCalendar(string Ics, string Method, string FileName);
 
 public sealed record MimeMessage(Mailbox From, Mailbox To, string Subject, string MessageId, DateTimeOffset Date, string TextBody)
 {
     public string? HtmlBody { get; init; }
-    public CalendarInvite? Calendar { get; init; }
+    public MimeCalendar? Calendar { get; init; }
     public string? UnsubscribeUrl { get; init; }
 }
 
