@@ -80,10 +80,12 @@ public class SmtpConnectionTests
         Assert.Contains("STARTTLS", error.Message);
     }
 
-    [Fact]
-    public async Task A_refused_recipient_fails_with_the_server_reply_and_the_connection_carries_on()
+    [Theory]
+    [InlineData("PIPELINING")]
+    [InlineData("")]
+    public async Task A_refused_recipient_fails_with_the_server_reply_and_the_connection_carries_on(string extensions)
     {
-        await using var server = new ScriptedSmtpServer
+        await using var server = new ScriptedSmtpServer(extensions)
         {
             Reply = (line, _) => line.StartsWith("RCPT TO:<r1@", StringComparison.Ordinal) ? "550 5.1.1 mailbox unavailable" : null,
         };
@@ -93,9 +95,11 @@ public class SmtpConnectionTests
         var refused = await Assert.ThrowsAsync<SmtpReplyException>(() => connection.SendAsync(From, To(1), Message(1), default));
         await connection.SendAsync(From, To(2), Message(2), default);
 
+        Assert.Equal(extensions == "PIPELINING", connection.Pipelining);
         Assert.Equal(550, refused.Reply.Code);
         Assert.Contains("550 5.1.1 mailbox unavailable", refused.Message);
         Assert.Contains("RSET", server.Lines);
+        Assert.DoesNotContain(server.Lines, l => l.StartsWith("Subject: Message 1", StringComparison.Ordinal));
         Assert.Equal(2, connection.Delivered);
         Assert.Equal(1, server.Connections);
     }
