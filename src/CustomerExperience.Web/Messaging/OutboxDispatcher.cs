@@ -1,5 +1,8 @@
-using System.Net.Mail;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Threading.Channels;
 using CustomerExperience.Web.Domain;
+using CustomerExperience.Web.Messaging.Smtp;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -43,37 +46,49 @@ public partial class OutboxDispatcher(
     public async Task<Result> DeliverBatchAsync(CancellationToken cancellationToken)
     {
         var claimed = await ClaimAsync(cancellationToken);
-        int sent = 0, retried = 0, dead = 0;
-        await Parallel.ForEachAsync(
-            claimed,
-            new ParallelOptions { MaxDegreeOfParallelism = smtpOptions.Value.MaxParallel, CancellationToken = cancellationToken },
-            async (email, ct) =>
-            {
-                try
+        int retried = 0, dead = 0;
+        // Accepted messages are marked Sent by one writer, in groups of whatever was accepted while the previous
+        // UPDATE ran: one statement for many rows, and a row is still only marked once the server took it.
+        var accepted = Channel.CreateUnbounded<Guid>(new UnboundedChannelOptions { SingleReader = true });
+        var marking = MarkSentAsync(accepted.Reader);
+        try
+        {
+            await Parallel.ForEachAsync(
+                claimed,
+                new ParallelOptions { MaxDegreeOfParallelism = smtpOptions.Value.MaxParallel, CancellationToken = cancellationToken },
+                async (email, ct) =>
                 {
-                    await sender.SendAsync(email, ct);
-                    await MarkSentAsync(email.Id);
-                    Interlocked.Increment(ref sent);
-                }
-                catch (Exception ex) when (ex is SmtpException or IOException or FormatException or InvalidOperationException or System.Net.Sockets.SocketException)
-                {
-                    var error = Describe(ex, email.ToAddress);
-                    if (email.Attempts >= options.MaxAttempts)
+                    try
                     {
-                        await MarkDeadAsync(email.Id, error, ct);
-                        Interlocked.Increment(ref dead);
-                        LogDead(logger, email.Id, email.Kind, email.Attempts, error);
+                        await sender.SendAsync(email, ct);
+                        accepted.Writer.TryWrite(email.Id);
                     }
-                    else
+                    catch (Exception ex) when (ex is SmtpReplyException or IOException or SocketException or TimeoutException or AuthenticationException or FormatException)
                     {
-                        var retryAt = clock.GetUtcNow() + options.RetryDelay(email.Attempts);
-                        await MarkRetryAsync(email.Id, error, retryAt, ct);
-                        Interlocked.Increment(ref retried);
-                        LogRetry(logger, email.Id, email.Kind, email.Attempts, retryAt, error);
+                        var error = Describe(ex, email.ToAddress);
+                        if (email.Attempts >= options.MaxAttempts)
+                        {
+                            await MarkDeadAsync(email.Id, error, ct);
+                            Interlocked.Increment(ref dead);
+                            LogDead(logger, email.Id, email.Kind, email.Attempts, error);
+                        }
+                        else
+                        {
+                            var retryAt = clock.GetUtcNow() + options.RetryDelay(email.Attempts);
+                            await MarkRetryAsync(email.Id, error, retryAt, ct);
+                            Interlocked.Increment(ref retried);
+                            LogRetry(logger, email.Id, email.Kind, email.Attempts, retryAt, error);
+                        }
                     }
-                }
-            });
-        return new Result(sent, retried, dead);
+                });
+        }
+        finally
+        {
+            // Also when cancelled: what the server accepted is recorded before we give up.
+            accepted.Writer.Complete();
+            await marking;
+        }
+        return new Result(await marking, retried, dead);
     }
 
     private async Task<List<OutboundEmail>> ClaimAsync(CancellationToken cancellationToken)
@@ -119,10 +134,24 @@ public partial class OutboxDispatcher(
         return claimed;
     }
 
-    // CancellationToken.None: once a message has left, recording that must not be cut short by shutdown.
-    private Task MarkSentAsync(Guid id) => ExecuteAsync(
-        "UPDATE cx.outbound_emails SET status = 'Sent', sent_at = $2, lease_until = NULL, last_error = NULL WHERE id = $1",
-        CancellationToken.None, id, clock.GetUtcNow());
+    /// <summary>Marks rows Sent as they are accepted, all that are waiting in one UPDATE; returns how many.</summary>
+    private async Task<int> MarkSentAsync(ChannelReader<Guid> accepted)
+    {
+        var marked = 0;
+        var ids = new List<Guid>();
+        // CancellationToken.None: once a message has left, recording that must not be cut short by shutdown.
+        while (await accepted.WaitToReadAsync(CancellationToken.None))
+        {
+            while (accepted.TryRead(out var id))
+                ids.Add(id);
+            await ExecuteAsync(
+                "UPDATE cx.outbound_emails SET status = 'Sent', sent_at = $2, lease_until = NULL, last_error = NULL WHERE id = ANY($1)",
+                CancellationToken.None, ids.ToArray(), clock.GetUtcNow());
+            marked += ids.Count;
+            ids.Clear();
+        }
+        return marked;
+    }
 
     private Task MarkRetryAsync(Guid id, string error, DateTimeOffset retryAt, CancellationToken cancellationToken) => ExecuteAsync(
         "UPDATE cx.outbound_emails SET status = 'Pending', next_attempt_at = $2, last_error = $3, lease_until = NULL WHERE id = $1",
@@ -143,7 +172,7 @@ public partial class OutboxDispatcher(
     /// <summary>The error as stored and logged: no recipient address in it.</summary>
     private static string Describe(Exception ex, string recipient)
     {
-        var detail = ex is SmtpException smtp ? $"{ex.GetType().Name} ({smtp.StatusCode}): {ex.Message}" : $"{ex.GetType().Name}: {ex.Message}";
+        var detail = ex is SmtpReplyException ? $"SMTP {ex.Message}" : $"{ex.GetType().Name}: {ex.Message}";
         if (ex.InnerException is not null)
             detail += $" ← {ex.InnerException.GetType().Name}: {ex.InnerException.Message}";
         detail = detail.Replace(recipient, "<recipient>", StringComparison.OrdinalIgnoreCase);

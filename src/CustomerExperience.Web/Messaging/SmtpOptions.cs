@@ -27,7 +27,7 @@ public class SmtpOptions
     [Range(1, 300)]
     public int TimeoutSeconds { get; set; } = 30;
 
-    /// <summary>SmtpClient opens one connection per message, so throughput comes from sending in parallel.</summary>
+    /// <summary>Kept-open SMTP connections of the outbox, and so messages in flight at once.</summary>
     [Range(1, 64)]
     public int MaxParallel { get; set; } = 16;
 }

@@ -16,6 +16,15 @@ public sealed class MailDev
             .ToList();
     }
 
+    /// <summary>Every message to an address that ends with <paramref name="suffix"/> (a test run's own domain), in one request.</summary>
+    public static async Task<IReadOnlyList<JsonElement>> MessagesToEndingWithAsync(string suffix)
+    {
+        var all = await Http.GetFromJsonAsync<JsonElement[]>("/email") ?? [];
+        return all.Where(m => m.GetProperty("to").EnumerateArray()
+                .Any(to => to.GetProperty("address").GetString()!.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)))
+            .ToList();
+    }
+
     /// <summary>Waits until at least <paramref name="count"/> messages to the address have arrived, then returns all of them.</summary>
     public static async Task<IReadOnlyList<JsonElement>> WaitForAsync(string address, int count = 1, TimeSpan? timeout = null)
     {

@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CustomerExperience.Tests.Infrastructure;
 using CustomerExperience.Web.Data;
+using CustomerExperience.Web.Jobs;
 using CustomerExperience.Web.Journeys;
 using CustomerExperience.Web.Messaging;
 using Microsoft.EntityFrameworkCore;
@@ -9,12 +11,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
+using Quartz;
 
 namespace CustomerExperience.Tests.Journeys;
 
 /// <summary>
 /// 1,000 due reminders through the real pipeline (queue → outbox → SMTP → maildev): two app instances on one
-/// database send each exactly once, and a delivery killed mid-batch loses nothing and repeats at most what was in flight.
+/// database send each exactly once (driven directly, and through their clustered Quartz schedulers), and a delivery
+/// killed mid-batch loses nothing and repeats at most what was in flight.
 /// </summary>
 public class ReminderDeliveryAtScaleTests : IAsyncLifetime
 {
@@ -37,13 +41,15 @@ public class ReminderDeliveryAtScaleTests : IAsyncLifetime
         foreach (var app in apps) await app.DisposeAsync();
     }
 
-    private AppFactory NewApp(int? smtpPort = null)
+    private AppFactory NewApp(int? smtpPort = null, TimeProvider? runJobsOn = null)
     {
         var app = new AppFactory(connectionString)
         {
-            TestServices = services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)),
+            TestServices = services => services.Replace(ServiceDescriptor.Singleton(runJobsOn ?? clock)),
         };
         if (smtpPort is { } port) app.With("Smtp:Port", port.ToString());
+        if (runJobsOn is not null)
+            app.With("App:RunJobs", "true").With("Jobs:ReminderInterval", "00:00:01").With("Outbox:PollInterval", "00:00:01");
         apps.Add(app);
         _ = app.Server;
         return app;
@@ -122,6 +128,58 @@ public class ReminderDeliveryAtScaleTests : IAsyncLifetime
         Assert.Equal(Visits, await CountAsync("Sent"));
         await Eventually.TrueAsync(async () => (await ReceivedAsync()).Count == Visits, TimeSpan.FromSeconds(30), "every reminder in maildev");
         Assert.All(await ReceivedAsync(), r => Assert.Equal(1, r.Value));
+    }
+
+    [Fact]
+    public async Task Two_scheduler_instances_on_one_database_process_a_thousand_reminders_with_no_duplicate()
+    {
+        // Nothing here queues or sends: the clustered Quartz schedulers of both instances fire the real jobs. Quartz
+        // takes its time from the app's TimeProvider, so this one runs in real time from the test's "now".
+        var running = new RunningClock(clock.GetUtcNow());
+        var firings = new FiringCounter();
+        foreach (var app in new[] { NewApp(runJobsOn: running), NewApp(runJobsOn: running) })
+        {
+            var scheduler = await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+            scheduler.ListenerManager.AddJobListener(firings);
+        }
+
+        await Eventually.TrueAsync(async () => await CountAsync("Sent") == Visits, TimeSpan.FromSeconds(120), "every reminder Sent by the jobs");
+        await Eventually.TrueAsync(async () => (await ReceivedAsync()).Count == Visits, TimeSpan.FromSeconds(30), "every reminder in maildev");
+
+        Assert.All(await ReceivedAsync(), r => Assert.Equal(1, r.Value));
+        await using var db = TestDatabases.Context(connectionString);
+        Assert.Equal(Visits, await db.OutboundEmails.CountAsync(e => e.Kind == "reminder"));
+        Assert.Equal(Visits, await CountAsync("Sent"));
+        // They fire every second: a firing before the listener was added is followed by one it sees.
+        await Eventually.TrueAsync(() => Task.FromResult(firings.Of(QueueRemindersJob.Key) > 0 && firings.Of(DeliverOutboxJob.Key) > 0),
+            TimeSpan.FromSeconds(10), "both jobs seen firing");
+    }
+
+    private sealed class RunningClock(DateTimeOffset start) : TimeProvider
+    {
+        private readonly long started = System.GetTimestamp();
+
+        public override DateTimeOffset GetUtcNow() => start + System.GetElapsedTime(started);
+    }
+
+    private sealed class FiringCounter : IJobListener
+    {
+        private readonly ConcurrentDictionary<JobKey, int> counts = new();
+
+        public string Name => "test-firing-counter";
+
+        public int Of(JobKey key) => counts.GetValueOrDefault(key);
+
+        public ValueTask JobToBeExecuted(IJobExecutionContext context, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public ValueTask JobExecutionVetoed(IJobExecutionContext context, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public ValueTask JobWasExecuted(IJobExecutionContext context, JobExecutionException? jobException, CancellationToken cancellationToken = default)
+        {
+            Assert.Null(jobException);
+            counts.AddOrUpdate(context.JobDetail.Key, 1, (_, n) => n + 1);
+            return ValueTask.CompletedTask;
+        }
     }
 
     [Fact]

@@ -147,6 +147,32 @@ public class OutboxDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refusal_by_the_server_is_a_failed_attempt_with_its_reply_as_last_error()
+    {
+        var to = MailDev.UniqueAddress("refused");
+        await using var server = new ScriptedSmtpServer
+        {
+            Reply = (line, _) => line.StartsWith("RCPT TO:", StringComparison.Ordinal) ? $"550 5.1.1 {line[8..]}: mailbox unavailable" : null,
+        };
+        await using var refusing = new AppFactory(app.ConnectionString)
+        {
+            TestServices = services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)),
+        };
+        refusing.With("Smtp:Port", server.Port.ToString());
+        await EnqueueCommittedAsync(Message(to));
+
+        var result = await refusing.Services.GetRequiredService<OutboxDispatcher>().DeliverBatchAsync(default);
+
+        Assert.Equal(1, result.Retried);
+        var row = await RowAsync(to);
+        Assert.Equal(OutboundEmailStatus.Pending, row.Status);
+        Assert.Equal(1, row.Attempts);
+        Assert.Equal(clock.GetUtcNow().AddSeconds(30), row.NextAttemptAt);
+        Assert.Contains("550 5.1.1 <<recipient>>: mailbox unavailable", row.LastError);
+        Assert.DoesNotContain(to, row.LastError);
+    }
+
+    [Fact]
     public async Task A_row_left_sending_by_a_dead_process_is_sent_after_its_lease_expires()
     {
         var to = MailDev.UniqueAddress("lease");

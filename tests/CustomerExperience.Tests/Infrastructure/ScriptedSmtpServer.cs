@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace CustomerExperience.Tests.Infrastructure;
+
+/// <summary>
+/// A loopback SMTP server for what maildev cannot show: refusals, AUTH, 421, silence, and the exact bytes on the wire.
+/// It accepts everything unless <see cref="Reply"/> answers a command otherwise, and records every line it reads.
+/// Real delivery is tested against maildev; this one is for the protocol's unhappy paths.
+/// </summary>
+public sealed class ScriptedSmtpServer : IAsyncDisposable
+{
+    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource stop = new();
+    private readonly List<TcpClient> clients = [];
+
+    public ScriptedSmtpServer(string extensions = "PIPELINING")
+    {
+        Extensions = extensions;
+        listener.Start();
+        _ = AcceptAsync();
+    }
+
+    public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
+
+    /// <summary>EHLO keywords, one per line (e.g. "AUTH PLAIN LOGIN").</summary>
+    public string Extensions { get; set; }
+
+    /// <summary>What <see cref="Reply"/> returns to say nothing at all and wait for the client.</summary>
+    public const string Silence = "";
+
+    /// <summary>What <see cref="Reply"/> returns to close the connection without a reply.</summary>
+    public const string Drop = "(drop)";
+
+    /// <summary>
+    /// Given a command line (or "greeting", or "end of data") and the connection's number (from 1), the reply to send
+    /// instead of the usual one; null for the usual one.
+    /// </summary>
+    public Func<string, int, string?> Reply { get; set; } = (_, _) => null;
+
+    /// <summary>Every line read, commands and message data, in order; message data lines as received (dot-stuffed).</summary>
+    public ConcurrentQueue<string> Lines { get; } = new();
+
+    public int Connections => connections;
+    public int MessagesReceived => received;
+
+    private int connections, received;
+
+    /// <summary>Cuts every open connection without a word, as a crashed server or a broken network would.</summary>
+    public void DropConnections()
+    {
+        lock (clients)
+        {
+            foreach (var client in clients) client.Dispose();
+            clients.Clear();
+        }
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try { client = await listener.AcceptTcpClientAsync(stop.Token); }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException) { return; }
+            lock (clients) clients.Add(client);
+            _ = ServeAsync(client, Interlocked.Increment(ref connections));
+        }
+    }
+
+    private async Task ServeAsync(TcpClient client, int number)
+    {
+        try
+        {
+            using var _ = client;
+            var stream = client.GetStream();
+            using var reader = new StreamReader(stream, Encoding.Latin1);
+            async Task SendAsync(string text) => await stream.WriteAsync(Encoding.ASCII.GetBytes(text + "\r\n"), stop.Token);
+
+            async Task<bool> AnswerAsync(string? custom, string usual)
+            {
+                if (custom == Drop) return false;
+                if (custom != Silence) await SendAsync(custom ?? usual);
+                return !(custom ?? usual).StartsWith("421", StringComparison.Ordinal);
+            }
+
+            if (!await AnswerAsync(Reply("greeting", number), "220 scripted.test ESMTP")) return;
+            var inData = false;
+            while (await reader.ReadLineAsync(stop.Token) is { } line)
+            {
+                Lines.Enqueue(line);
+                if (inData)
+                {
+                    if (line != ".") continue;
+                    inData = false;
+                    Interlocked.Increment(ref received);
+                    if (!await AnswerAsync(Reply("end of data", number), "250 2.0.0 queued")) return;
+                    continue;
+                }
+                if (Reply(line, number) is { } custom)
+                {
+                    if (!await AnswerAsync(custom, "")) return;
+                    continue;
+                }
+                var verb = line.Split(' ')[0].ToUpperInvariant();
+                switch (verb)
+                {
+                    case "EHLO":
+                        var keywords = Extensions.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                        await SendAsync(keywords.Length == 0 ? "250 scripted.test" : "250-scripted.test");
+                        for (var i = 0; i < keywords.Length; i++)
+                            await SendAsync($"250{(i == keywords.Length - 1 ? ' ' : '-')}{keywords[i]}");
+                        break;
+                    case "DATA": inData = true; await SendAsync("354 go ahead"); break;
+                    case "AUTH" when line.StartsWith("AUTH LOGIN", StringComparison.OrdinalIgnoreCase):
+                        await SendAsync("334 VXNlcm5hbWU6");
+                        Lines.Enqueue(await reader.ReadLineAsync(stop.Token) ?? "");
+                        await SendAsync("334 UGFzc3dvcmQ6");
+                        Lines.Enqueue(await reader.ReadLineAsync(stop.Token) ?? "");
+                        await SendAsync("235 2.7.0 authenticated");
+                        break;
+                    case "AUTH": await SendAsync("235 2.7.0 authenticated"); break;
+                    case "QUIT": await SendAsync("221 bye"); return;
+                    default: await SendAsync("250 ok"); break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The client or the test ended the conversation.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        listener.Stop();
+        DropConnections();
+    }
+}
