@@ -35,10 +35,12 @@ public sealed class SlotPicker
     /// The picker of a reschedule page (the customer's manage link or the front desk): opens on the requested page or
     /// day, else around <paramref name="near"/> (a time that was just refused), else today; never in the past. The
     /// visit's own time counts as free. <paramref name="link"/> turns a query string into the page's own URL.
+    /// A fragment on the time links is carried by the browser through the form's POST and redirect, so the customer
+    /// page (whose tests expect a clean URL) uses none.
     /// </summary>
     public static async Task<SlotPicker> ForRescheduleAsync(
         AvailabilityService availability, Appointment visit, DateOnly today, DateOnly? from, DateOnly? date, DateTimeOffset? near,
-        Func<string, string> link, CancellationToken ct)
+        Func<string, string> link, CancellationToken ct, string slotFragment = "")
     {
         var start = from ?? date ?? (near is { } n ? DateOnly.FromDateTime(n.DateTime) : today);
         if (start < today || start > today.AddYears(2)) start = today;
@@ -51,7 +53,7 @@ public sealed class SlotPicker
             Selected = date ?? slots.Select(s => (DateOnly?)DateOnly.FromDateTime(s.Start.DateTime)).FirstOrDefault(),
             Slots = slots,
             DayLink = day => link($"from={Iso(PageStart(start, day))}&date={Iso(day)}") + "#times",
-            SlotLink = slot => link($"start={Uri.EscapeDataString(Iso(slot.Start))}") + "#confirm",
+            SlotLink = slot => link($"start={Uri.EscapeDataString(Iso(slot.Start))}") + slotFragment,
         };
     }
 
