@@ -56,6 +56,10 @@ public class FrontDeskFlowTests(LiveApp live)
         var delayEmail = Assert.Single(await MailDev.WaitForAsync(customerEmail));
         Assert.Contains("20 min", delayEmail.GetProperty("text").GetString());
 
+        // The schedule shows the running delay beside the day's visits.
+        await page.GotoAsync("/staff/schedule?location=riverside");
+        Assert.Contains($"{roomName} 20 min", await page.Locator("#schedule-delays").InnerTextAsync());
+
         // Back on the visit: complete it, and checkout offers next year's visit.
         await page.GotoAsync($"/staff/visits/{visitId}");
         await Accessibility.AssertNoSeriousViolationsAsync(page);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CustomerExperience.Web.Data;
+using CustomerExperience.Web.Delays;
 using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.FrontDesk;
 using CustomerExperience.Web.Messaging;
@@ -16,7 +17,7 @@ namespace CustomerExperience.Web.Pages.Staff;
 /// location's own time zone, with check-in, complete and no-show buttons. Today by default; the location is the
 /// first one unless the query names another (by slug or id), and every link on the page keeps it.
 /// </summary>
-public class ScheduleModel(AppDbContext db, TimeProvider clock) : PageModel
+public class ScheduleModel(AppDbContext db, DelayService delays, TimeProvider clock) : PageModel
 {
     public sealed record Column(Resource Resource, string Hours, IReadOnlyList<Appointment> Visits);
 
@@ -30,6 +31,8 @@ public class ScheduleModel(AppDbContext db, TimeProvider clock) : PageModel
     public DateOnly Today { get; private set; }
     public DateTimeOffset Now { get; private set; }
     public IReadOnlyList<Column> Columns { get; private set; } = [];
+    /// <summary>Today's running delays at the location, so the desk sees what customers are being told.</summary>
+    public IReadOnlyList<Delay> Delays { get; private set; } = [];
     public string? Problem { get; private set; }
     /// <summary>"Clocks go back an hour today" on the two days a year the zone changes its offset.</summary>
     public string? ClockChange { get; private set; }
@@ -106,6 +109,8 @@ public class ScheduleModel(AppDbContext db, TimeProvider clock) : PageModel
             .ToListAsync(ct);
         var closed = location.Closures.FirstOrDefault(c => c.From <= Date && Date <= c.To);
 
+        if (Date == Today)
+            Delays = await delays.CurrentAtAsync(location, ct);
         Columns = resources.Select(r => new Column(r, Hours(r, closed), visits.Where(v => v.ResourceId == r.Id).ToList())).ToList();
     }
 
