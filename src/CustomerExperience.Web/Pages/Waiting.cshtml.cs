@@ -28,7 +28,7 @@ public class WaitingModel(AppDbContext db, DelayService delays, TimeProvider clo
         Location = location;
         Delays = await delays.CurrentAtAsync(location, ct);
         Now = clock.GetUtcNow();
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         return Page();
     }
 

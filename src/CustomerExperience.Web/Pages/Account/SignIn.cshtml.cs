@@ -16,11 +16,11 @@ public class SignInModel(StaffSignInManager signIn) : PageModel
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     public string? Error { get; private set; }
 
-    public void OnGet() => Response.Headers.CacheControl = "no-store";
+    public void OnGet() => Response.Headers.CacheControl = "no-cache, no-store";
 
     public async Task<IActionResult> OnPostAsync()
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         if (string.IsNullOrWhiteSpace(Email) || string.IsNullOrEmpty(Password))
             return Fail("Enter your email and password.");
 

@@ -16,13 +16,13 @@ public class TwoFactorModel(StaffSignInManager signIn) : PageModel
 
     public async Task<IActionResult> OnGetAsync()
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         return await signIn.GetTwoFactorAuthenticationUserAsync() is null ? RedirectToPage("SignIn") : Page();
     }
 
     public async Task<IActionResult> OnPostAsync()
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         if (await signIn.GetTwoFactorAuthenticationUserAsync() is null)
             return RedirectToPage("SignIn");
         var code = (Code ?? "").Replace(" ", "").Trim();

@@ -27,7 +27,7 @@ public abstract class ManagePageModel(BookingService booking) : PageModel
     public override void OnPageHandlerExecuting(PageHandlerExecutingContext context)
     {
         context.HttpContext.Response.Headers["Referrer-Policy"] = "no-referrer";
-        context.HttpContext.Response.Headers.CacheControl = "no-store";
+        context.HttpContext.Response.Headers.CacheControl = "no-cache, no-store";
         context.HttpContext.Response.Headers["X-Robots-Tag"] = "noindex";
     }
 

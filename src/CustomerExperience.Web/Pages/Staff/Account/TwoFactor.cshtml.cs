@@ -21,14 +21,14 @@ public class TwoFactorModel(UserManager<StaffUser> users, StaffSignInManager sig
 
     public async Task<IActionResult> OnGetAsync()
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         await LoadAsync(await CurrentUserAsync());
         return Page();
     }
 
     public async Task<IActionResult> OnPostEnableAsync()
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         var user = await CurrentUserAsync();
         var code = (Code ?? "").Replace(" ", "").Replace("-", "");
         if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
@@ -48,7 +48,7 @@ public class TwoFactorModel(UserManager<StaffUser> users, StaffSignInManager sig
 
     public async Task<IActionResult> OnPostDisableAsync()
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         var user = await CurrentUserAsync();
         await users.SetTwoFactorEnabledAsync(user, false);
         await users.ResetAuthenticatorKeyAsync(user);
