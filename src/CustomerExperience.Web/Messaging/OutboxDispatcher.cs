@@ -50,12 +50,13 @@ public partial class OutboxDispatcher(
         // Accepted messages are marked Sent by one writer, in groups of whatever was accepted while the previous
         // UPDATE ran: one statement for many rows, and a row is still only marked once the server took it.
         var accepted = Channel.CreateUnbounded<Guid>(new UnboundedChannelOptions { SingleReader = true });
-        var marking = MarkSentAsync(accepted.Reader);
+        using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var marking = MarkSentAsync(accepted.Reader, stopSending);
         try
         {
             await Parallel.ForEachAsync(
                 claimed,
-                new ParallelOptions { MaxDegreeOfParallelism = smtpOptions.Value.MaxParallel, CancellationToken = cancellationToken },
+                new ParallelOptions { MaxDegreeOfParallelism = smtpOptions.Value.MaxParallel, CancellationToken = stopSending.Token },
                 async (email, ct) =>
                 {
                     try
@@ -134,23 +135,34 @@ public partial class OutboxDispatcher(
         return claimed;
     }
 
-    /// <summary>Marks rows Sent as they are accepted, all that are waiting in one UPDATE; returns how many.</summary>
-    private async Task<int> MarkSentAsync(ChannelReader<Guid> accepted)
+    /// <summary>
+    /// Marks rows Sent as they are accepted, all that are waiting in one UPDATE; returns how many. When that fails,
+    /// sending stops too: every further message would be sent again once its lease ran out.
+    /// </summary>
+    private async Task<int> MarkSentAsync(ChannelReader<Guid> accepted, CancellationTokenSource stopSending)
     {
         var marked = 0;
         var ids = new List<Guid>();
-        // CancellationToken.None: once a message has left, recording that must not be cut short by shutdown.
-        while (await accepted.WaitToReadAsync(CancellationToken.None))
+        try
         {
-            while (accepted.TryRead(out var id))
-                ids.Add(id);
-            await ExecuteAsync(
-                "UPDATE cx.outbound_emails SET status = 'Sent', sent_at = $2, lease_until = NULL, last_error = NULL WHERE id = ANY($1)",
-                CancellationToken.None, ids.ToArray(), clock.GetUtcNow());
-            marked += ids.Count;
-            ids.Clear();
+            // CancellationToken.None: once a message has left, recording that must not be cut short by shutdown.
+            while (await accepted.WaitToReadAsync(CancellationToken.None))
+            {
+                while (accepted.TryRead(out var id))
+                    ids.Add(id);
+                await ExecuteAsync(
+                    "UPDATE cx.outbound_emails SET status = 'Sent', sent_at = $2, lease_until = NULL, last_error = NULL WHERE id = ANY($1)",
+                    CancellationToken.None, ids.ToArray(), clock.GetUtcNow());
+                marked += ids.Count;
+                ids.Clear();
+            }
+            return marked;
         }
-        return marked;
+        catch
+        {
+            await stopSending.CancelAsync();
+            throw;
+        }
     }
 
     private Task MarkRetryAsync(Guid id, string error, DateTimeOffset retryAt, CancellationToken cancellationToken) => ExecuteAsync(

@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace CustomerExperience.Tests.Infrastructure;
@@ -24,6 +27,9 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     }
 
     public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
+
+    /// <summary>When set, STARTTLS upgrades the connection with this certificate (add STARTTLS to <see cref="Extensions"/>).</summary>
+    public X509Certificate2? Certificate { get; init; }
 
     /// <summary>EHLO keywords, one per line (e.g. "AUTH PLAIN LOGIN").</summary>
     public string Extensions { get; set; }
@@ -75,8 +81,8 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
         try
         {
             using var _ = client;
-            var stream = client.GetStream();
-            using var reader = new StreamReader(stream, Encoding.Latin1);
+            Stream stream = client.GetStream();
+            var reader = new StreamReader(stream, Encoding.Latin1);
             async Task SendAsync(string text) => await stream.WriteAsync(Encoding.ASCII.GetBytes(text + "\r\n"), stop.Token);
 
             async Task<bool> AnswerAsync(string? custom, string usual)
@@ -114,6 +120,12 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
                             await SendAsync($"250{(i == keywords.Length - 1 ? ' ' : '-')}{keywords[i]}");
                         break;
                     case "DATA": inData = true; await SendAsync("354 go ahead"); break;
+                    case "STARTTLS" when Certificate is not null:
+                        await SendAsync("220 go ahead");
+                        var tls = new SslStream(stream);
+                        await tls.AuthenticateAsServerAsync(Certificate);
+                        (stream, reader) = (tls, new StreamReader(tls, Encoding.Latin1));
+                        break;
                     case "AUTH" when line.StartsWith("AUTH LOGIN", StringComparison.OrdinalIgnoreCase):
                         await SendAsync("334 VXNlcm5hbWU6");
                         Lines.Enqueue(await reader.ReadLineAsync(stop.Token) ?? "");
@@ -127,7 +139,7 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException or AuthenticationException)
         {
             // The client or the test ended the conversation.
         }

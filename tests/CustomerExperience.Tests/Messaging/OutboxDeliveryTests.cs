@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 
 namespace CustomerExperience.Tests.Messaging;
 
@@ -170,6 +171,40 @@ public class OutboxDeliveryTests : IAsyncLifetime
         Assert.Equal(clock.GetUtcNow().AddSeconds(30), row.NextAttemptAt);
         Assert.Contains("550 5.1.1 <<recipient>>: mailbox unavailable", row.LastError);
         Assert.DoesNotContain(to, row.LastError);
+    }
+
+    [Fact]
+    public async Task When_recording_Sent_fails_sending_stops_and_the_rows_stay_leased()
+    {
+        const int count = 40;
+        var database = new NpgsqlConnectionStringBuilder(app.ConnectionString);
+        await using var postgres = new TcpProxy(database.Host!, database.Port);
+        postgres.Start();
+        await using var server = new ScriptedSmtpServer
+        {
+            // The database goes away the moment the first message is accepted.
+            Reply = (line, _) =>
+            {
+                if (line == "end of data") postgres.StopAsync().GetAwaiter().GetResult();
+                return null;
+            },
+        };
+        await using var cut = new AppFactory(new NpgsqlConnectionStringBuilder(app.ConnectionString) { Port = postgres.Port }.ConnectionString)
+        {
+            TestServices = services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)),
+        };
+        cut.With("Smtp:Port", server.Port.ToString()).With("Smtp:MaxParallel", "2");
+        _ = cut.Server;
+        var addresses = Enumerable.Range(0, count).Select(_ => MailDev.UniqueAddress("markfails")).ToList();
+        foreach (var to in addresses)
+            await EnqueueCommittedAsync(Message(to));
+
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => cut.Services.GetRequiredService<OutboxDispatcher>().DeliverBatchAsync(default));
+
+        // Without the stop, all 40 would go out and, unrecorded, go out again after the lease.
+        Assert.InRange(server.MessagesReceived, 1, 4);
+        await using var db = TestDatabases.Context(app.ConnectionString);
+        Assert.Equal(count, await db.OutboundEmails.CountAsync(e => addresses.Contains(e.ToAddress) && e.Status == OutboundEmailStatus.Sending));
     }
 
     [Fact]

@@ -72,7 +72,6 @@ public sealed class SmtpConnection : IAsyncDisposable
                     await connection.StartTlsAsync(options.Host, ct);
                 if (!string.IsNullOrEmpty(options.Username))
                     await connection.AuthenticateAsync(options.Username, options.Password ?? "", ct);
-                return 0;
             }, cancellationToken);
             return connection;
         }
@@ -125,7 +124,6 @@ public sealed class SmtpConnection : IAsyncDisposable
             await WriteDataAsync(message, ct);
             await RequireAsync("end of data", await ReadReplyAsync(ct), 250, ct);
             Delivered++;
-            return 0;
         }, cancellationToken);
     }
 
@@ -151,13 +149,13 @@ public sealed class SmtpConnection : IAsyncDisposable
     }
 
     /// <summary>Runs a step with the configured timeout; any failure other than a refusal leaves the connection unusable.</summary>
-    private async Task<T> GuardAsync<T>(Func<CancellationToken, Task<T>> step, CancellationToken cancellationToken)
+    private async Task GuardAsync(Func<CancellationToken, Task> step, CancellationToken cancellationToken)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(timeout);
         try
         {
-            return await step(limit.Token);
+            await step(limit.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -197,7 +195,7 @@ public sealed class SmtpConnection : IAsyncDisposable
         var tls = new SslStream(stream, leaveInnerStreamOpen: false);
         await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = host }, ct);
         stream = tls;
-        readStart = readEnd = 0;
+        readStart = readEnd = 0; // anything that came before the handshake is not to be trusted (RFC 3207 section 6)
         await HelloAsync(ct); // RFC 3207: forget what was learned before TLS
     }
 

@@ -1,3 +1,6 @@
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using CustomerExperience.Tests.Infrastructure;
 using CustomerExperience.Web.Messaging;
@@ -78,6 +81,23 @@ public class SmtpConnectionTests
         var error = await Assert.ThrowsAsync<IOException>(() => SmtpConnection.OpenAsync(options, default));
 
         Assert.Contains("STARTTLS", error.Message);
+    }
+
+    [Fact]
+    public async Task With_EnableSsl_the_client_starts_TLS_and_refuses_a_certificate_it_does_not_trust()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var selfSigned = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        using var certificate = X509CertificateLoader.LoadPkcs12(selfSigned.Export(X509ContentType.Pfx), null);
+        await using var server = new ScriptedSmtpServer("PIPELINING\nSTARTTLS") { Certificate = certificate };
+        var options = Settings(server.Port);
+        options.EnableSsl = true;
+
+        await Assert.ThrowsAsync<AuthenticationException>(() => SmtpConnection.OpenAsync(options, default));
+
+        Assert.Contains("STARTTLS", server.Lines);
+        Assert.DoesNotContain(server.Lines, l => l.StartsWith("MAIL FROM", StringComparison.Ordinal) || l.StartsWith("AUTH", StringComparison.Ordinal));
     }
 
     [Theory]
