@@ -52,7 +52,7 @@ public class AvailabilityService(AppDbContext db, TimeProvider clock, IOptions<B
     /// <param name="ignoreAppointmentId">The visit being moved, when rescheduling: its own time is not in its way.</param>
     /// <param name="ignoreBookings">Every time the rules allow, taken or not: tells "taken" from "never bookable".</param>
     public async Task<IReadOnlyList<Slot>> GetSlotsAsync(Guid serviceId, Guid locationId, DateOnly from, int days,
-        CancellationToken ct, Guid? ignoreAppointmentId = null, bool ignoreBookings = false)
+        CancellationToken ct, Guid? ignoreAppointmentId = null, bool ignoreBookings = false, bool staff = false)
     {
         if (await SetupAsync(serviceId, locationId, ct) is not { } setup) return [];
         var ids = setup.Resources.Select(r => r.ResourceId).ToList();
@@ -65,7 +65,7 @@ public class AvailabilityService(AppDbContext db, TimeProvider clock, IOptions<B
         return AvailabilityCalculator.FreeSlots(
             setup.Location.TimeZone,
             setup.Location.Closures.Select(c => new DateRange(c.From, c.To)).ToList(),
-            setup.Resources, busy, setup.Service.Duration, setup.Service.Buffer, from, days, clock.GetUtcNow(), rules.Value);
+            setup.Resources, busy, setup.Service.Duration, setup.Service.Buffer, from, days, clock.GetUtcNow(), staff ? rules.Value.ForStaff() : rules.Value);
     }
 
     /// <summary>

@@ -26,4 +26,11 @@ public sealed class BookingRules
     /// <summary>How long the clinic's set-up (rooms, hours, closures) is cached for availability; 0 turns the cache off.</summary>
     [Range(0, 3600, ErrorMessage = "Booking:SetupCacheSeconds must be between 0 and 3600.")]
     public int SetupCacheSeconds { get; set; } = 30;
+
+    /// <summary>The same rules for the front desk: a walk-in can be booked for the next free time today, not two hours on.</summary>
+    public BookingRules ForStaff() => new()
+    {
+        MinimumNotice = TimeSpan.Zero, HorizonDays = HorizonDays, SlotStepMinutes = SlotStepMinutes,
+        ChangeCutoff = ChangeCutoff, SetupCacheSeconds = SetupCacheSeconds,
+    };
 }

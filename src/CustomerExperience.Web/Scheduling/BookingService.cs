@@ -53,7 +53,7 @@ public class BookingService(
         var errors = request.Customer.Validate(today, online: request.Source == BookingSource.Online);
         if (errors.Count > 0) return new BookingOutcome.Invalid(errors);
 
-        var (slot, problem) = await FindSlotAsync(service, location, request.Start, null, ct);
+        var (slot, problem) = await FindSlotAsync(service, location, request.Start, null, staff: request.Source == BookingSource.FrontDesk, ct);
         if (problem is not null) return problem;
 
         if (!request.AcceptNotCovered
@@ -134,7 +134,7 @@ public class BookingService(
         if (start == visit.Start)
             return BookingOutcome.Error("start", "That is already the time of your visit. Choose a different time.");
 
-        var (slot, problem) = await FindSlotAsync(visit.Service!, visit.Location!, start, visit.Id, ct);
+        var (slot, problem) = await FindSlotAsync(visit.Service!, visit.Location!, start, visit.Id, staff: staffOverride, ct);
         if (problem is not null) return problem;
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -212,21 +212,22 @@ public class BookingService(
 
     public bool InsideCutoff(Appointment visit) => visit.Start - clock.GetUtcNow() < rules.Value.ChangeCutoff;
 
+    /// <param name="staff">The front desk books without the minimum notice (walk-ins); everything else holds.</param>
     private async Task<(Slot? Slot, BookingOutcome? Problem)> FindSlotAsync(
-        Service service, Location location, DateTimeOffset start, Guid? ignore, CancellationToken ct)
+        Service service, Location location, DateTimeOffset start, Guid? ignore, bool staff, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         if (start <= now)
             return (null, BookingOutcome.Error("start", "That time is in the past. Choose a time from the list."));
-        if (start < now + rules.Value.MinimumNotice)
+        if (!staff && start < now + rules.Value.MinimumNotice)
             return (null, BookingOutcome.Error("start", $"Online bookings need at least {rules.Value.MinimumNotice.TotalHours:0} hours' notice. Please call the clinic for sooner visits."));
 
         var day = LocalDate(start, location);
-        var free = await availability.GetSlotsAsync(service.Id, location.Id, day, 1, ct, ignore);
+        var free = await availability.GetSlotsAsync(service.Id, location.Id, day, 1, ct, ignore, staff: staff);
         if (free.FirstOrDefault(s => s.Start == start) is { } slot)
             return (slot, null);
 
-        var possible = await availability.GetSlotsAsync(service.Id, location.Id, day, 1, ct, ignore, ignoreBookings: true);
+        var possible = await availability.GetSlotsAsync(service.Id, location.Id, day, 1, ct, ignore, ignoreBookings: true, staff: staff);
         if (possible.Any(s => s.Start == start))
             return (null, new BookingOutcome.Taken(await AlternativesAsync(service, location, start, ignore, ct)));
         return (null, BookingOutcome.Error("start", "That is not a time this service can be booked at this location. Choose a time from the list."));

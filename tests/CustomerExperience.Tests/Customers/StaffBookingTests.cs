@@ -56,6 +56,28 @@ public partial class StaffBookingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_walk_in_is_booked_for_the_next_free_time_today_which_online_booking_does_not_offer()
+    {
+        // 08:20 in New York: the room opened at 08:00. Online needs two hours' notice; the desk books 08:30.
+        frontDesk.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 23, 13, 20, 0, TimeSpan.Zero));
+        var customer = await frontDesk.SeedCustomerAsync("Walk In");
+        var soon = TestClinic.At(2026, 11, 23, 8, 30);
+
+        var staffTimes = await FrontDeskApp.HtmlAsync(await dana.GetAsync(
+            $"/staff/book?customerId={customer.Id}&serviceId={frontDesk.Clinic.ServiceId}&locationId={frontDesk.Clinic.LocationId}&from=2026-11-23"));
+        Assert.Contains("start=" + Uri.EscapeDataString(soon), staffTimes);
+        Assert.DoesNotContain("start=" + Uri.EscapeDataString(TestClinic.At(2026, 11, 23, 8, 15)), staffTimes);
+        var onlineTimes = await (await frontDesk.App.CreateClient().GetAsync(
+            $"/book/time?serviceId={frontDesk.Clinic.ServiceId}&locationId={frontDesk.Clinic.LocationId}&from=2026-11-23")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("start=" + Uri.EscapeDataString(soon), onlineTimes);
+
+        var response = await BookAsync(customer.Id, soon);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var visit = Assert.Single(await VisitsAsync());
+        Assert.Equal(DateTimeOffset.Parse(soon), visit.Start);
+    }
+
+    [Fact]
     public async Task Staff_booking_sends_one_confirmation_with_invite_and_audits_it_with_the_staff_name()
     {
         var email = MailDev.UniqueAddress("frontdesk");

@@ -40,11 +40,11 @@ public sealed class SlotPicker
     /// </summary>
     public static async Task<SlotPicker> ForRescheduleAsync(
         AvailabilityService availability, Appointment visit, DateOnly today, DateOnly? from, DateOnly? date, DateTimeOffset? near,
-        Func<string, string> link, CancellationToken ct, string slotFragment = "")
+        Func<string, string> link, CancellationToken ct, string slotFragment = "", bool staff = false)
     {
         var start = from ?? date ?? (near is { } n ? DateOnly.FromDateTime(n.DateTime) : today);
         if (start < today || start > today.AddYears(2)) start = today;
-        var slots = await availability.GetSlotsAsync(visit.ServiceId, visit.LocationId, start, DaysShown, ct, visit.Id);
+        var slots = await availability.GetSlotsAsync(visit.ServiceId, visit.LocationId, start, DaysShown, ct, visit.Id, staff: staff);
         return new SlotPicker
         {
             Location = visit.Location!,

@@ -205,7 +205,7 @@ public class BookModel(
         var today = DateOnly.FromDateTime(AppointmentEmails.ToLocal(clock.GetUtcNow(), Location!).DateTime);
         var from = From ?? Date ?? today;
         if (from < today || from > today.AddYears(2)) from = today;
-        var slots = await availability.GetSlotsAsync(Service!.Id, Location!.Id, from, SlotPicker.DaysShown, ct);
+        var slots = await availability.GetSlotsAsync(Service!.Id, Location!.Id, from, SlotPicker.DaysShown, ct, staff: true);
         Picker = new SlotPicker
         {
             Location = Location,

@@ -131,5 +131,5 @@ public class RescheduleModel(BookingService booking, AvailabilityService availab
 
     private async Task BuildPickerAsync(CancellationToken ct, DateTimeOffset? near = null) =>
         Picker = await SlotPicker.ForRescheduleAsync(availability, Visit, DateOnly.FromDateTime(AppointmentEmails.ToLocal(clock.GetUtcNow(), Location).DateTime),
-            From, Date, near, Link, ct, slotFragment: "#confirm");
+            From, Date, near, Link, ct, slotFragment: "#confirm", staff: true);
 }
