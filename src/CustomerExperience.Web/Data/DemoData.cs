@@ -41,7 +41,7 @@ public class DemoData(AppDbContext db, TimeProvider clock)
         db.AddRange(customers);
 
         var taken = new HashSet<(Guid Resource, DateOnly Day, int Slot)>();
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+        var today = Location.DateIn(zone, now);
         var mammography = resources.Where(r => r.Services.Contains(screening)).ToList();
         var dexa = resources.Where(r => r.Services.Contains(boneDensity)).ToList();
 

@@ -56,5 +56,5 @@ public static class DelayRules
             .FirstOrDefault();
 
     public static DateOnly LocalDate(DateTimeOffset instant, Location location) =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, location.TimeZone).DateTime);
+        location.LocalDate(instant);
 }

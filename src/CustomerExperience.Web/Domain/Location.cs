@@ -19,6 +19,13 @@ public class Location
     public string FullAddress => $"{AddressLine}, {City}, {Region} {PostalCode}";
 
     public TimeZoneInfo TimeZone => TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);
+
+    /// <summary>The calendar date at this location at <paramref name="instant"/>.</summary>
+    public DateOnly LocalDate(DateTimeOffset instant) => DateIn(TimeZone, instant);
+
+    /// <summary>The calendar date in <paramref name="zone"/> at <paramref name="instant"/>.</summary>
+    public static DateOnly DateIn(TimeZoneInfo zone, DateTimeOffset instant) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, zone).DateTime);
 }
 
 /// <summary>A day or days when the whole location is closed (holidays).</summary>

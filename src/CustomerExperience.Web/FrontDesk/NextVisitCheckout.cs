@@ -45,7 +45,7 @@ public class NextVisitCheckout(AppDbContext db, NextVisitRebooking rebooking, Bo
         if (WhyNot(visit) is { } why) return new CheckoutOutcome.Refused(why, []);
         var location = visit.Location!;
         var coveredFrom = NextVisitRebooking.CoveredFrom(visit);
-        if (DateOnly.FromDateTime(AppointmentEmails.ToLocal(start, location).DateTime) < coveredFrom)
+        if (location.LocalDate(start) < coveredFrom)
             return new CheckoutOutcome.Refused($"That time is before the next visit is covered ({Day(coveredFrom)}). Choose a covered time.", [], BadRequest: true);
 
         return await rebooking.OneAtATimeAsync<CheckoutOutcome>(visit, async () =>

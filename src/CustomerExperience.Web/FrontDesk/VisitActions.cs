@@ -90,7 +90,7 @@ public class VisitActions(AppDbContext db, Audit audit, TimeProvider clock)
         Enum.GetValues<VisitAction>().Where(action => WhyNot(visit, action, now) is null).ToList();
 
     private static DateOnly LocalDate(DateTimeOffset instant, Location location) =>
-        DateOnly.FromDateTime(AppointmentEmails.ToLocal(instant, location).DateTime);
+        location.LocalDate(instant);
 
     private static string Day(DateOnly day) => day.ToString("dddd, MMMM d", AppointmentEmails.Culture);
 }

@@ -93,7 +93,7 @@ public class EligibilityRecalls(
     }
 
     public static DateOnly CoveredFrom(DateTimeOffset lastVisit, int intervalDays, TimeZoneInfo zone) =>
-        Eligibility.CoveredFrom(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(lastVisit, zone).DateTime), intervalDays);
+        Eligibility.CoveredFrom(Location.DateIn(zone, lastVisit), intervalDays);
 
     /// <summary>
     /// Which message (0 = first, then follow-ups) is due now, or null. Only the latest due step is sent, so a
@@ -111,7 +111,7 @@ public class EligibilityRecalls(
         }
         if (due is null) return null;
         var lastStepDay = first.AddDays(rules.FollowUps * rules.FollowUpIntervalDays);
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+        var today = Location.DateIn(zone, now);
         return today.DayNumber - lastStepDay.DayNumber > rules.FollowUpIntervalDays ? null : due;
     }
 

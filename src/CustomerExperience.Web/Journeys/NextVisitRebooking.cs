@@ -77,7 +77,7 @@ public class NextVisitRebooking(AppDbContext db, AvailabilityService availabilit
     {
         var service = visit.Service!;
         var days = service.CoverageIntervalDays ?? service.RecallIntervalDays ?? 365;
-        return DateOnly.FromDateTime(AppointmentEmails.ToLocal(visit.Start, visit.Location!).DateTime).AddDays(days);
+        return visit.Location!.LocalDate(visit.Start).AddDays(days);
     }
 
     /// <summary>The customer's next visit of the same service after <paramref name="visit"/>, unless cancelled.</summary>

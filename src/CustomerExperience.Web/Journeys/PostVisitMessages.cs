@@ -55,7 +55,7 @@ public class PostVisitMessages(AppDbContext db, Outbox outbox, Unsubscribe unsub
     {
         if (service.ResultsMinBusinessDays is not { } min || service.ResultsMaxBusinessDays is not { } max || visit.CompletedAt is not { } done)
             return null;
-        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(done, location.TimeZone).DateTime);
+        var day = location.LocalDate(done);
         var closures = location.Closures.Select(c => new DateRange(c.From, c.To)).ToList();
         return (BusinessDays.Add(day, min, closures), BusinessDays.Add(day, max, closures));
     }

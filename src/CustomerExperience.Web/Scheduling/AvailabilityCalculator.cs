@@ -28,7 +28,7 @@ public static class AvailabilityCalculator
         IReadOnlyList<BusyInterval> busy, TimeSpan duration, TimeSpan buffer, DateOnly from, int days,
         DateTimeOffset now, BookingRules rules)
     {
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+        var today = Location.DateIn(zone, now);
         if (from < today) from = today;
         var last = from.AddDays(days - 1);
         var horizon = today.AddDays(rules.HorizonDays);

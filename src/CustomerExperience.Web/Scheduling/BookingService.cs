@@ -49,7 +49,7 @@ public class BookingService(
         if (await availability.FindAsync(request.ServiceId, request.LocationId, ct) is not var (service, location))
             return new BookingOutcome.NotFound("service at that location");
 
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, location.TimeZone).DateTime);
+        var today = location.LocalDate(now);
         var errors = request.Customer.Validate(today, online: request.Source == BookingSource.Online);
         if (errors.Count > 0) return new BookingOutcome.Invalid(errors);
 
@@ -300,7 +300,7 @@ public class BookingService(
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static DateOnly LocalDate(DateTimeOffset instant, Location location) =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, location.TimeZone).DateTime);
+        location.LocalDate(instant);
 
     private static string Describe(AppointmentStatus status) => status switch
     {

@@ -33,8 +33,8 @@ public class Eligibility(AppDbContext db, TimeProvider clock)
         if (last is null) return null;
 
         var zone = TimeZoneInfo.FindSystemTimeZoneById(last.TimeZoneId);
-        var coveredFrom = CoveredFrom(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(last.Start, zone).DateTime), interval);
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime);
+        var coveredFrom = CoveredFrom(Location.DateIn(zone, last.Start), interval);
+        var today = Location.DateIn(zone, clock.GetUtcNow());
         return coveredFrom > today ? coveredFrom : null;
     }
 

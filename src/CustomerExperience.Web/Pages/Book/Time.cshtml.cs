@@ -29,7 +29,7 @@ public class TimeModel(AvailabilityService availability, TimeProvider clock) : P
             return NotFound();
         (Service, Location) = found;
 
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Location.TimeZone).DateTime);
+        var today = Location.LocalDate(clock.GetUtcNow());
         var from = From ?? Date ?? CoveredFrom ?? today;
         if (from < today) from = today;
         if (from > today.AddYears(2)) from = today;

@@ -125,7 +125,7 @@ public class BookModel(
         if (!string.IsNullOrWhiteSpace(DateOfBirthText) && dateOfBirth is null)
             Errors["dateOfBirth"] = $"Enter the date of birth as {CustomerQuery.DateFormats}.";
         var details = new CustomerDetails(FullName, PreferredName, Email, Phone, dateOfBirth);
-        var today = DateOnly.FromDateTime(AppointmentEmails.ToLocal(clock.GetUtcNow(), Location!).DateTime);
+        var today = Location!.LocalDate(clock.GetUtcNow());
         foreach (var (field, message) in details.Validate(today, online: false)) Errors.TryAdd(field, message);
 
         if (!Errors.ContainsKey("email"))
@@ -154,7 +154,7 @@ public class BookModel(
     }
 
     private bool IsBeforeCoverage(DateTimeOffset start) =>
-        CoveredFrom is { } covered && DateOnly.FromDateTime(AppointmentEmails.ToLocal(start, Location!).DateTime) < covered;
+        CoveredFrom is { } covered && Location!.LocalDate(start) < covered;
 
     private IActionResult Answer(int status)
     {
@@ -202,7 +202,7 @@ public class BookModel(
 
     private async Task BuildPickerAsync(CancellationToken ct)
     {
-        var today = DateOnly.FromDateTime(AppointmentEmails.ToLocal(clock.GetUtcNow(), Location!).DateTime);
+        var today = Location!.LocalDate(clock.GetUtcNow());
         var from = From ?? Date ?? today;
         if (from < today || from > today.AddYears(2)) from = today;
         var slots = await availability.GetSlotsAsync(Service!.Id, Location!.Id, from, SlotPicker.DaysShown, ct, staff: true);

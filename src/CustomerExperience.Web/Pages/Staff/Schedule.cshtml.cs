@@ -123,7 +123,7 @@ public class ScheduleModel(AppDbContext db, DelayService delays, TimeProvider cl
         return periods.Count == 0 ? "Closed today" : "Open " + string.Join(", ", periods);
     }
 
-    public DateOnly LocalDate(DateTimeOffset instant) => DateOnly.FromDateTime(AppointmentEmails.ToLocal(instant, Location!).DateTime);
+    public DateOnly LocalDate(DateTimeOffset instant) => Location!.LocalDate(instant);
 
     public string DayUrl(DateOnly date) => $"/staff/schedule?location={Uri.EscapeDataString(Location!.Slug)}&date={Iso(date)}";
 

@@ -73,7 +73,7 @@ public class IndexModel(AppDbContext db, VisitActions actions, Eligibility eligi
                     return Redirect($"/staff/visits/{visit.Id}/next");
                 if (From == "schedule")
                 {
-                    var day = DateOnly.FromDateTime(AppointmentEmails.ToLocal(visit.Start, visit.Location!).DateTime);
+                    var day = visit.Location!.LocalDate(visit.Start);
                     return Redirect($"/staff/schedule?location={Uri.EscapeDataString(visit.Location!.Slug)}&date={ScheduleModel.Iso(day)}#visit-{visit.Id}");
                 }
                 return Redirect($"/staff/visits/{visit.Id}");

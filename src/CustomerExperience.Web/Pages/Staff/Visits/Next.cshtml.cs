@@ -138,7 +138,7 @@ public class NextModel(NextVisitCheckout checkout, NextVisitRebooking rebooking,
         return Page();
     }
 
-    public DateOnly LocalDate(DateTimeOffset instant) => DateOnly.FromDateTime(AppointmentEmails.ToLocal(instant, Location).DateTime);
+    public DateOnly LocalDate(DateTimeOffset instant) => Location.LocalDate(instant);
 
     public string When(DateTimeOffset instant) => AppointmentEmails.FormatWhen(instant, Location);
 

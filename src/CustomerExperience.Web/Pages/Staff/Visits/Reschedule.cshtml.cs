@@ -130,6 +130,6 @@ public class RescheduleModel(BookingService booking, AvailabilityService availab
     }
 
     private async Task BuildPickerAsync(CancellationToken ct, DateTimeOffset? near = null) =>
-        Picker = await SlotPicker.ForRescheduleAsync(availability, Visit, DateOnly.FromDateTime(AppointmentEmails.ToLocal(clock.GetUtcNow(), Location).DateTime),
+        Picker = await SlotPicker.ForRescheduleAsync(availability, Visit, Location.LocalDate(clock.GetUtcNow()),
             From, Date, near, Link, ct, slotFragment: "#confirm", staff: true);
 }
