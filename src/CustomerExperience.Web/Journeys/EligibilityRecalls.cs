@@ -132,13 +132,13 @@ public class EligibilityRecalls(
             .AppendLine($"Don't want these reminders? Unsubscribe: {unsubscribeUrl}").AppendLine()
             .AppendLine(app.Value.ClinicName);
         var html = $"""
-            <!DOCTYPE html><html lang="en"><body style="font-family:system-ui,sans-serif;color:#1d2433;line-height:1.5">
+            {EmailHtml.Start}
             <p>Hello {H(customer.Greeting)},</p>
             <p>{H(char.ToUpperInvariant(opening[0]) + opening[1..])}</p>
             <p><a href="{H(bookUrl)}" style="display:inline-block;padding:10px 16px;background:#0b5cab;color:#fff;text-decoration:none;border-radius:6px">Book a covered time at {H(location.Name)}</a></p>
             <p>Questions? Call {H(location.Phone)}.</p>
             <p style="color:#4a5568;font-size:.9em">Don't want these reminders? <a href="{H(unsubscribeUrl)}">Unsubscribe</a>.</p>
-            <p>{H(app.Value.ClinicName)}</p></body></html>
+            <p>{H(app.Value.ClinicName)}</p>{EmailHtml.End}
             """;
         // The subject names no service: it is visible on lock screens and in shared inboxes.
         return new EmailMessage("recall", $"recall:{customer.Id}:{service.Id}:{coveredFrom:yyyy-MM-dd}:{step}", customer.Email, customer.FullName,

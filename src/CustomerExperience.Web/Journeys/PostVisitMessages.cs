@@ -84,13 +84,13 @@ public class PostVisitMessages(AppDbContext db, Outbox outbox, Unsubscribe unsub
         text.AppendLine().AppendLine($"Questions? Call {location.Phone}.").AppendLine().AppendLine(app.Value.ClinicName);
 
         var html = new StringBuilder()
-            .Append("<!DOCTYPE html><html lang=\"en\"><body style=\"font-family:system-ui,sans-serif;color:#1d2433;line-height:1.5\">")
+            .Append(EmailHtml.Start)
             .Append($"<p>Hello {H(customer.Greeting)},</p><p>Thank you for visiting {H(location.Name)} today.</p>");
         if (results is not null) html.Append($"<p><strong>{H(results)}</strong> We will let you know how to see them; if anything needs a closer look, we will call you.</p>");
         if (survey)
             html.Append($"<p>How did we do? <a href=\"{H(surveyUrl)}\">Seven quick questions, under 30 seconds</a>.</p>")
                 .Append($"<p style=\"color:#4a5568;font-size:.9em\">Don't want emails like this? <a href=\"{H(unsubscribeUrl!)}\">Unsubscribe</a>.</p>");
-        html.Append($"<p>Questions? Call {H(location.Phone)}.</p><p>{H(app.Value.ClinicName)}</p></body></html>");
+        html.Append($"<p>Questions? Call {H(location.Phone)}.</p><p>{H(app.Value.ClinicName)}</p>" + EmailHtml.End);
 
         return new EmailMessage("postvisit", $"postvisit:{visit.Id}", customer.Email, customer.FullName,
             $"Thank you for visiting {location.Name}", text.ToString(), html.ToString())

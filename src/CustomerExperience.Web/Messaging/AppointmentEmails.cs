@@ -51,7 +51,7 @@ public class AppointmentEmails(IOptions<AppOptions> app, IOptions<SmtpOptions> s
         text.AppendLine().AppendLine($"Questions? Call {location.Name} on {location.Phone}.").AppendLine().AppendLine(clinic);
 
         var html = new StringBuilder()
-            .Append("<!DOCTYPE html><html lang=\"en\"><body style=\"font-family:system-ui,sans-serif;color:#1d2433;line-height:1.5\">")
+            .Append(EmailHtml.Start)
             .Append($"<p>Hello {H(customer.Greeting)},</p><p>{H(intro)}</p>")
             .Append("<table role=\"presentation\" style=\"border-collapse:collapse\">")
             .Append(Row("What", H(service.Name)))
@@ -63,7 +63,7 @@ public class AppointmentEmails(IOptions<AppOptions> app, IOptions<SmtpOptions> s
             AppendVisitNotesHtml(html, service, location);
             html.Append($"<p><a href=\"{H(manageUrl)}\" style=\"display:inline-block;padding:10px 16px;background:#0b5cab;color:#fff;text-decoration:none;border-radius:6px\">Reschedule or cancel</a></p>");
         }
-        html.Append($"<p>Questions? Call {H(location.Name)} on <a href=\"tel:{H(location.Phone.Replace(" ", ""))}\">{H(location.Phone)}</a>.</p><p>{H(clinic)}</p></body></html>");
+        html.Append($"<p>Questions? Call {H(location.Name)} on <a href=\"tel:{H(location.Phone.Replace(" ", ""))}\">{H(location.Phone)}</a>.</p><p>{H(clinic)}</p>" + EmailHtml.End);
 
         var invite = Invite(visit, service, location, customer, manageUrl, now, cancelled);
         return new EmailMessage(kind, $"{kind}:{visit.Id}:{visit.CalendarSequence}", customer.Email, customer.FullName,
@@ -91,7 +91,7 @@ public class AppointmentEmails(IOptions<AppOptions> app, IOptions<SmtpOptions> s
         text.AppendLine().AppendLine(app.Value.ClinicName);
 
         var html = new StringBuilder()
-            .Append("<!DOCTYPE html><html lang=\"en\"><body style=\"font-family:system-ui,sans-serif;color:#1d2433;line-height:1.5\">")
+            .Append(EmailHtml.Start)
             .Append($"<p>Hello {H(customer.Greeting)},</p><p>A reminder of your visit:</p>")
             .Append("<table role=\"presentation\" style=\"border-collapse:collapse\">")
             .Append(Row("What", H(service.Name)))
@@ -102,7 +102,7 @@ public class AppointmentEmails(IOptions<AppOptions> app, IOptions<SmtpOptions> s
         html.Append(manageUrl is null
             ? $"<p>Need to change it? Call {H(location.Name)} on {H(location.Phone)}.</p>"
             : $"<p><a href=\"{H(manageUrl)}\">Reschedule or cancel</a></p>");
-        html.Append($"<p>{H(app.Value.ClinicName)}</p></body></html>");
+        html.Append($"<p>{H(app.Value.ClinicName)}</p>" + EmailHtml.End);
 
         return new EmailMessage("reminder", $"reminder:{visit.Id}:{offsetMinutes}:{visit.CalendarSequence}", customer.Email, customer.FullName,
             $"Reminder: {service.CalendarTitle}, {when}", text.ToString(), html.ToString())

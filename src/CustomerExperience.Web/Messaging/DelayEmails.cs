@@ -36,7 +36,7 @@ public class DelayEmails(IOptions<AppOptions> app)
             .AppendLine("Sorry for the wait.").AppendLine(app.Value.ClinicName);
 
         var html = new StringBuilder()
-            .Append("<!DOCTYPE html><html lang=\"en\"><body style=\"font-family:system-ui,sans-serif;color:#1d2433;line-height:1.5\">")
+            .Append(EmailHtml.Start)
             .Append($"<p>Hello {H(customer.Greeting)},</p>")
             .Append($"<p>{H(location.Name)} is running about {delay.Minutes} minutes late. Your visit booked for {H(booked)} is now expected to start at about <strong>{H(expected)}</strong>.</p>");
         if (delay.Message is not null) html.Append($"<p>From the clinic: {H(delay.Message)}</p>");
@@ -44,7 +44,7 @@ public class DelayEmails(IOptions<AppOptions> app)
         html.Append(manageUrl is null
             ? $"<p>Questions? Call {H(location.Name)} on {H(location.Phone)}.</p>"
             : $"<p>The latest expected time is always on <a href=\"{H(manageUrl)}\">your visit page</a>.</p>");
-        html.Append($"<p>Sorry for the wait.<br>{H(app.Value.ClinicName)}</p></body></html>");
+        html.Append($"<p>Sorry for the wait.<br>{H(app.Value.ClinicName)}</p>" + EmailHtml.End);
 
         return new EmailMessage(Kind, $"delay:{delay.Id}:{visit.Id}:{delay.Minutes}", customer.Email, customer.FullName,
             $"Running late: {location.Name}, your visit now about {expected}", text.ToString(), html.ToString())
