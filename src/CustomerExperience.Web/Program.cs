@@ -18,6 +18,7 @@ try
     StartupChecks.Require<SmtpOptions>(builder.Configuration, SmtpOptions.Section);
     StartupChecks.Require<AppOptions>(builder.Configuration, AppOptions.Section);
     StartupChecks.Require<BookingRules>(builder.Configuration, BookingRules.Section);
+    StartupChecks.Require<JobOptions>(builder.Configuration, JobOptions.Section);
 }
 catch (StartupChecks.ConfigurationProblem problem)
 {
@@ -61,6 +62,7 @@ app.UseRateLimiter();
 app.UseAntiforgery();
 app.MapHealth();
 app.MapRazorPages();
+app.MapJobsDashboard();
 app.MapBookingApi();
 app.MapOpenApi();
 

@@ -1,4 +1,5 @@
 using CustomerExperience.Web.Infrastructure;
+using CustomerExperience.Web.Messaging;
 using CustomerExperience.Web.Staff;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -18,7 +19,8 @@ public static class DatabaseSetup
         builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         builder.Services.AddDbContext<AppDbContext>((services, options) => options
             .UseNpgsql(services.GetRequiredService<NpgsqlDataSource>(), ConfigureNpgsql)
-            .UseSnakeCaseNamingConvention());
+            .UseSnakeCaseNamingConvention()
+            .AddInterceptors(services.GetRequiredService<OutboxCommitHook>()));
         // First hosted service: the schema exists before the scheduler or any request touches it.
         builder.Services.AddHostedService<DatabaseMigrator>();
     }

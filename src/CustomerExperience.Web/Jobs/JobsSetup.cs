@@ -1,75 +1,128 @@
 using CustomerExperience.Web.Infrastructure;
-using CustomerExperience.Web.Messaging;
-using Quartz;
+using Hangfire;
+using Microsoft.AspNetCore.Antiforgery;
+using Hangfire.AspNetCore;
+using Hangfire.PostgreSql;
+using Microsoft.Extensions.Options;
 
 namespace CustomerExperience.Web.Jobs;
 
 public static class JobsSetup
 {
-    /// <summary>Quartz on the app's own Postgres, clustered: every node runs the scheduler, each firing runs on one node.</summary>
+    public const string DashboardPath = "/staff/jobs";
+    public const string Schema = "hangfire";
+
+    /// <summary>
+    /// Hangfire on the app's own Postgres (schema <c>hangfire</c>). Every node runs a server unless App:RunJobs is
+    /// false; web-only nodes still enqueue.
+    /// </summary>
     public static void AddJobs(this WebApplicationBuilder builder, string connectionString)
     {
-        var outbox = builder.Configuration.GetSection(OutboxOptions.Section).Get<OutboxOptions>() ?? new OutboxOptions();
+        var jobs = builder.Configuration.GetSection(JobOptions.Section).Get<JobOptions>() ?? new JobOptions();
         var runJobs = builder.Configuration.GetSection(AppOptions.Section).Get<AppOptions>()?.RunJobs ?? true;
-        // How often reminders are looked for; a minute in production, shorter in benchmarks.
-        var reminderInterval = builder.Configuration.GetValue("Jobs:ReminderInterval", TimeSpan.FromMinutes(1));
-        // How often running delays are checked for customers who have come within reach of them.
-        var delayNoticeInterval = builder.Configuration.GetValue("Jobs:DelayNoticeInterval", TimeSpan.FromMinutes(1));
+        builder.Services.AddOptions<JobOptions>().BindConfiguration(JobOptions.Section).ValidateDataAnnotations();
 
-        builder.AddQuartz(q =>
+        // Our own storage and activator instead of Hangfire's process-wide JobStorage.Current and JobActivator.Current:
+        // several hosts in one process (the tests) each keep their own database and services.
+        builder.Services.AddSingleton<JobStorage>(services =>
         {
-            q.ConfigureScheduler(s => s.InstanceName = "CustomerExperience");
-            q.UsePersistentStore(store =>
+            services.GetRequiredService<IGlobalConfiguration>();
+            return new GlobalConfigurationProxy().UsePostgreSqlStorage(
+                o => o.UseNpgsqlConnection(connectionString),
+                new PostgreSqlStorageOptions
+                {
+                    SchemaName = Schema,
+                    PrepareSchemaIfNecessary = true,
+                    // LISTEN/NOTIFY wakes a waiting worker when a job is enqueued (also from another node).
+                    EnableLongPolling = true,
+                    QueuePollInterval = jobs.QueuePollInterval,
+                    InvisibilityTimeout = jobs.InvisibilityTimeout,
+                    UseSlidingInvisibilityTimeout = true,
+                }).Entry;
+        });
+        builder.Services.AddSingleton<JobActivator>(services => new AspNetCoreJobActivator(services.GetRequiredService<IServiceScopeFactory>()));
+        builder.Services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+
+        builder.Services.AddSingleton<OutboxKick>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<OutboxKick>());
+        builder.Services.AddSingleton<ServerIdentity>();
+        if (runJobs)
+        {
+            builder.Services.AddHostedService<RecurringJobsRegistration>();
+            builder.Services.AddHangfireServer((services, server) =>
             {
-                store.UsePostgres(connectionString);
-                store.UseSystemTextJsonSerializer();
-                store.UseClustering();
-                store.ProvisionSchema();
+                server.ServerName = services.GetRequiredService<ServerIdentity>().Name;
+                server.WorkerCount = jobs.WorkerCount;
+                server.SchedulePollingInterval = jobs.SchedulePollingInterval;
             });
-
-            q.ScheduleJob<DeliverOutboxJob>(
-                trigger => trigger
-                    .WithIdentity("deliver-outbox", "messaging")
-                    .StartNow()
-                    .WithSimpleSchedule(s => s.WithInterval(outbox.PollInterval).RepeatForever().MeasureIntervalFromCompletion()),
-                job => job.WithIdentity(DeliverOutboxJob.Key).RequestRecovery());
-            q.ScheduleJob<QueueRemindersJob>(
-                trigger => trigger
-                    .WithIdentity("queue-reminders", "journeys")
-                    .StartNow()
-                    .WithSimpleSchedule(s => s.WithInterval(reminderInterval).RepeatForever().MeasureIntervalFromCompletion()),
-                job => job.WithIdentity(QueueRemindersJob.Key).RequestRecovery());
-            // Recalls go out from 09:00 local; every 15 minutes is plenty.
-            q.ScheduleJob<QueueRecallsJob>(
-                trigger => trigger
-                    .WithIdentity("queue-recalls", "journeys")
-                    .StartNow()
-                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(15)).RepeatForever().MeasureIntervalFromCompletion()),
-                job => job.WithIdentity(QueueRecallsJob.Key).RequestRecovery());
-            q.ScheduleJob<QueuePostVisitJob>(
-                trigger => trigger
-                    .WithIdentity("queue-post-visit", "journeys")
-                    .StartNow()
-                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever().MeasureIntervalFromCompletion()),
-                job => job.WithIdentity(QueuePostVisitJob.Key).RequestRecovery());
-            q.ScheduleJob<BookNextVisitsJob>(
-                trigger => trigger
-                    .WithIdentity("book-next-visits", "journeys")
-                    .StartNow()
-                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(5)).RepeatForever().MeasureIntervalFromCompletion()),
-                job => job.WithIdentity(BookNextVisitsJob.Key).RequestRecovery());
-            q.ScheduleJob<NotifyDelaysJob>(
-                trigger => trigger
-                    .WithIdentity("notify-delays", "delays")
-                    .StartNow()
-                    .WithSimpleSchedule(s => s.WithInterval(delayNoticeInterval).RepeatForever().MeasureIntervalFromCompletion()),
-                job => job.WithIdentity(NotifyDelaysJob.Key).RequestRecovery());
-            q.AddQuartzHealthChecks();
-        });
-        builder.AddQuartzHostedService(o =>
-        {
-            o.WaitForJobsToComplete = true;
-            o.AutoStart = runJobs;
-        });
+        }
+        builder.Services.AddHealthChecks().AddCheck<JobsHealthCheck>("jobs");
     }
+
+    /// <summary>
+    /// The dashboard for admins only; see <see cref="StaffDashboardAuthorization"/>. A POST without a valid antiforgery
+    /// token is a 400 here as on every staff form (Hangfire itself would answer 403); the dashboard's own scripts send
+    /// the token in the header antiforgery expects.
+    /// </summary>
+    public static void MapJobsDashboard(this WebApplication app)
+    {
+        app.UseWhen(
+            context => HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments(DashboardPath),
+            dashboard => dashboard.Use(async (context, next) =>
+            {
+                try
+                {
+                    await context.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(context);
+                }
+                catch (AntiforgeryValidationException)
+                {
+                    context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                    return;
+                }
+                await next(context);
+            }));
+        app.MapHangfireDashboard(DashboardPath, new DashboardOptions
+        {
+            Authorization = [new StaffDashboardAuthorization()],
+            AppPath = "/staff",
+            DashboardTitle = "Jobs",
+            DisplayStorageConnectionString = false,
+            DarkModeEnabled = false,
+        }).RequireAuthorization(Staff.StaffPolicies.Admin);
+    }
+
+    /// <summary>A name unique to this host, so /healthz can find its own server's heartbeat.</summary>
+    public sealed class ServerIdentity
+    {
+        public string Name { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+    }
+
+    /// <summary>
+    /// Hangfire's extension methods configure an <see cref="IGlobalConfiguration"/>; this one only carries the storage
+    /// they build back to us, leaving the process-wide configuration alone.
+    /// </summary>
+    private sealed class GlobalConfigurationProxy : IGlobalConfiguration;
+}
+
+/// <summary>Registers (or updates) every recurring job at start-up; the same ids on every node, so each firing runs once.</summary>
+public class RecurringJobsRegistration(IRecurringJobManager recurring, IOptions<JobOptions> options) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var cron = options.Value;
+        var utc = new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc };
+        recurring.AddOrUpdate<DeliverOutboxJob>("deliver-outbox", j => j.RunAsync(CancellationToken.None), cron.OutboxSweep, utc);
+        recurring.AddOrUpdate<QueueRemindersJob>("queue-reminders", j => j.RunAsync(CancellationToken.None), cron.Reminders, utc);
+        recurring.AddOrUpdate<NotifyDelaysJob>("notify-delays", j => j.RunAsync(CancellationToken.None), cron.DelayNotices, utc);
+        recurring.AddOrUpdate<QueuePostVisitJob>("queue-post-visit", j => j.RunAsync(CancellationToken.None), cron.PostVisit, utc);
+        // Recalls go out from 09:00 local; every 15 minutes is plenty.
+        recurring.AddOrUpdate<QueueRecallsJob>("queue-recalls", j => j.RunAsync(CancellationToken.None), cron.Recalls, utc);
+        recurring.AddOrUpdate<BookNextVisitsJob>("book-next-visits", j => j.RunAsync(CancellationToken.None), cron.NextVisits, utc);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

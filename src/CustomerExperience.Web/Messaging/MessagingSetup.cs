@@ -9,6 +9,7 @@ public static class MessagingSetup
         builder.Services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section).ValidateDataAnnotations();
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations();
         builder.Services.AddScoped<Outbox>();
+        builder.Services.AddScoped<OutboxCommitHook>();
         builder.Services.AddSingleton<SmtpConnectionPool>();
         builder.Services.AddSingleton<SmtpEmailSender>();
         builder.Services.AddSingleton<OutboxDispatcher>();

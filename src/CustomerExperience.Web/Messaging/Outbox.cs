@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerExperience.Web.Messaging;
 
 /// <summary>Adds emails to the outbox table in the caller's transaction, so they exist exactly when the change that caused them does.</summary>
-public class Outbox(AppDbContext db, TimeProvider clock)
+public class Outbox(AppDbContext db, OutboxCommitHook commitHook, TimeProvider clock)
 {
     /// <summary>Returns false when a message with the same idempotency key was already queued (nothing is added).</summary>
     public async Task<bool> EnqueueAsync(EmailMessage message, CancellationToken cancellationToken)
@@ -23,6 +23,8 @@ public class Outbox(AppDbContext db, TimeProvider clock)
                  {message.UnsubscribeUrl}, {message.CustomerId}, {message.AppointmentId}, 'Pending', 0, {now}, {now})
             ON CONFLICT (idempotency_key) DO NOTHING
             """, cancellationToken);
+        if (added == 1)
+            commitHook.MessageQueued();
         return added == 1;
     }
 
@@ -40,10 +42,15 @@ public class Outbox(AppDbContext db, TimeProvider clock)
     /// Gives a Dead message a fresh set of attempts, due now. Only a row that is still Dead changes, so two managers
     /// pressing Resend at once queue it once. The idempotency key and Message-ID stay the same.
     /// </summary>
-    public async Task<bool> ResendDeadAsync(Guid id, CancellationToken cancellationToken) =>
-        await db.Database.ExecuteSqlAsync($"""
+    public async Task<bool> ResendDeadAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var requeued = await db.Database.ExecuteSqlAsync($"""
             UPDATE cx.outbound_emails
             SET status = 'Pending', attempts = 0, next_attempt_at = {clock.GetUtcNow()}, lease_until = NULL
             WHERE id = {id} AND status = 'Dead'
             """, cancellationToken) == 1;
+        if (requeued)
+            commitHook.MessageQueued();
+        return requeued;
+    }
 }

@@ -23,7 +23,7 @@ public sealed class LiveApp : IAsyncLifetime
             .With("App:SeedDemoData", "true")
             .With("App:RunJobs", "true")
             .With("App:PublicBaseUrl", BaseUrl)
-            .With("Outbox:PollInterval", "00:00:01")
+            .With("Jobs:SchedulePollingInterval", "00:00:01")
             // Several tests share one client address; the limiter has tests of its own.
             .With("RateLimits:PublicWritePerMinute", "10000");
         app.UseKestrel(port);

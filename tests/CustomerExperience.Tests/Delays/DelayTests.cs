@@ -268,15 +268,15 @@ public class DelayTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_job_is_the_thin_quartz_wrapper_of_the_notifier()
+    public async Task The_job_is_the_thin_hangfire_wrapper_of_the_notifier()
     {
-        var later = await SeedVisitAsync("quartz", 11, 30, clinic.RoomId);
+        var later = await SeedVisitAsync("job", 11, 30, clinic.RoomId);
         AssertRedirect(await PostDelayAsync("15"));
         clock.SetUtcNow(Nine.AddMinutes(45));
         await using var scope = app.Services.CreateAsyncScope();
         var job = new NotifyDelaysJob(scope.ServiceProvider.GetRequiredService<DelayNotifier>());
-        await job.Execute(null!, default);
-        await job.Execute(null!, default);
+        await job.RunAsync(default);
+        await job.RunAsync(default);
         Assert.Equal(1, await DbAsync(db => db.OutboundEmails.CountAsync(e => e.ToAddress == later.Email)));
     }
 

@@ -7,7 +7,7 @@ namespace CustomerExperience.Tests.Hosting;
 public class HealthTests
 {
     [Fact]
-    public async Task Healthz_is_200_when_the_database_and_scheduler_are_up()
+    public async Task Healthz_is_200_when_the_database_and_the_job_server_are_up()
     {
         await using var app = new AppFactory(await TestDatabases.CreateAsync("health_up")).With("App:RunJobs", "true");
 
@@ -18,7 +18,7 @@ public class HealthTests
             TimeSpan.FromSeconds(20), "/healthz to report healthy");
         var body = await client.GetStringAsync("/healthz");
         Assert.Contains("\"database\":{\"status\":\"Healthy\"", body);
-        Assert.Contains("\"quartz-scheduler\":{\"status\":\"Healthy\"", body);
+        Assert.Contains("\"jobs\":{\"status\":\"Healthy\"", body);
     }
 
     [Fact]

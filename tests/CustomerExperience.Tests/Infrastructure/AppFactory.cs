@@ -45,8 +45,8 @@ public class AppFactory(string connectionString) : WebApplicationFactory<Program
             builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging
             .SetMinimumLevel(LogLevel.Warning)
-            // Tests that stop Postgres on purpose would otherwise print Quartz's reconnect stack traces.
-            .AddFilter("Quartz", LogLevel.Critical));
+            // Tests that stop Postgres on purpose would otherwise print Hangfire's reconnect stack traces.
+            .AddFilter("Hangfire", LogLevel.Critical));
         if (TestServices is not null)
             builder.ConfigureTestServices(TestServices);
     }

@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using CustomerExperience.Web.Data;
+using CustomerExperience.Web.Jobs;
+using Hangfire.PostgreSql;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -65,6 +67,12 @@ public static partial class TestDatabases
         var connectionString = ConnectionString(template);
         await using (var db = Context(connectionString))
             await db.Database.MigrateAsync();
+        // Hangfire's tables too, so no test host spends its start-up creating them.
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            PostgreSqlObjectsInstaller.Install(connection, JobsSetup.Schema);
+        }
         // A template must have no open connections when it is copied.
         await using (var connection = new NpgsqlConnection(connectionString))
             NpgsqlConnection.ClearPool(connection);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CustomerExperience.Tests.Infrastructure;
@@ -11,13 +10,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
-using Quartz;
+using Hangfire;
 
 namespace CustomerExperience.Tests.Journeys;
 
 /// <summary>
 /// 1,000 due reminders through the real pipeline (queue → outbox → SMTP → maildev): two app instances on one
-/// database send each exactly once (driven directly, and through their clustered Quartz schedulers), and a delivery
+/// database send each exactly once (driven directly, and through their Hangfire servers), and a delivery
 /// killed mid-batch loses nothing and repeats at most what was in flight.
 /// </summary>
 public class ReminderDeliveryAtScaleTests : IAsyncLifetime
@@ -49,7 +48,8 @@ public class ReminderDeliveryAtScaleTests : IAsyncLifetime
         };
         if (smtpPort is { } port) app.With("Smtp:Port", port.ToString());
         if (runJobsOn is not null)
-            app.With("App:RunJobs", "true").With("Jobs:ReminderInterval", "00:00:01").With("Outbox:PollInterval", "00:00:01");
+            app.With("App:RunJobs", "true").With("Jobs:SchedulePollingInterval", "00:00:01")
+                .With("Jobs:Reminders", "* * * * * *").With("Jobs:OutboxSweep", "* * * * * *");
         apps.Add(app);
         _ = app.Server;
         return app;
@@ -131,17 +131,12 @@ public class ReminderDeliveryAtScaleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Two_scheduler_instances_on_one_database_process_a_thousand_reminders_with_no_duplicate()
+    public async Task Two_job_servers_on_one_database_process_a_thousand_reminders_with_no_duplicate()
     {
-        // Nothing here queues or sends: the clustered Quartz schedulers of both instances fire the real jobs. Quartz
-        // takes its time from the app's TimeProvider, so this one runs in real time from the test's "now".
+        // Nothing here queues or sends: the Hangfire servers of both instances run the real recurring jobs. Their
+        // schedule runs on the real clock, so the app's clock runs in real time from the test's "now".
         var running = new RunningClock(clock.GetUtcNow());
-        var firings = new FiringCounter();
-        foreach (var app in new[] { NewApp(runJobsOn: running), NewApp(runJobsOn: running) })
-        {
-            var scheduler = await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-            scheduler.ListenerManager.AddJobListener(firings);
-        }
+        var nodes = new[] { NewApp(runJobsOn: running), NewApp(runJobsOn: running) };
 
         await Eventually.TrueAsync(async () => await CountAsync("Sent") == Visits, TimeSpan.FromSeconds(120), "every reminder Sent by the jobs");
         await Eventually.TrueAsync(async () => (await ReceivedAsync()).Count == Visits, TimeSpan.FromSeconds(30), "every reminder in maildev");
@@ -150,9 +145,12 @@ public class ReminderDeliveryAtScaleTests : IAsyncLifetime
         await using var db = TestDatabases.Context(connectionString);
         Assert.Equal(Visits, await db.OutboundEmails.CountAsync(e => e.Kind == "reminder"));
         Assert.Equal(Visits, await CountAsync("Sent"));
-        // They fire every second: a firing before the listener was added is followed by one it sees.
-        await Eventually.TrueAsync(() => Task.FromResult(firings.Of(QueueRemindersJob.Key) > 0 && firings.Of(DeliverOutboxJob.Key) > 0),
-            TimeSpan.FromSeconds(10), "both jobs seen firing");
+        var monitoring = nodes[0].Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        Assert.Equal(2, monitoring.Servers().Count);
+        var succeeded = monitoring.SucceededJobs(0, 1000).Select(j => j.Value.Job?.Type).ToList();
+        Assert.Contains(typeof(QueueRemindersJob), succeeded);
+        Assert.Contains(typeof(DeliverOutboxJob), succeeded);
+        Assert.Equal(0, monitoring.FailedCount());
     }
 
     private sealed class RunningClock(DateTimeOffset start) : TimeProvider
@@ -160,26 +158,6 @@ public class ReminderDeliveryAtScaleTests : IAsyncLifetime
         private readonly long started = System.GetTimestamp();
 
         public override DateTimeOffset GetUtcNow() => start + System.GetElapsedTime(started);
-    }
-
-    private sealed class FiringCounter : IJobListener
-    {
-        private readonly ConcurrentDictionary<JobKey, int> counts = new();
-
-        public string Name => "test-firing-counter";
-
-        public int Of(JobKey key) => counts.GetValueOrDefault(key);
-
-        public ValueTask JobToBeExecuted(IJobExecutionContext context, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
-
-        public ValueTask JobExecutionVetoed(IJobExecutionContext context, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
-
-        public ValueTask JobWasExecuted(IJobExecutionContext context, JobExecutionException? jobException, CancellationToken cancellationToken = default)
-        {
-            Assert.Null(jobException);
-            counts.AddOrUpdate(context.JobDetail.Key, 1, (_, n) => n + 1);
-            return ValueTask.CompletedTask;
-        }
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public class StaffAuthorizationTests : IAsyncLifetime
                 var url = "/" + string.Join('/', e.RoutePattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
                 {
                     RoutePatternLiteralPart literal => literal.Content,
-                    RoutePatternParameterPart { IsOptional: true } => "",
+                    RoutePatternParameterPart { IsOptional: true } or RoutePatternParameterPart { IsCatchAll: true } => "",
                     RoutePatternParameterPart => sample,
                     _ => "",
                 })))).TrimEnd('/');
