@@ -16,6 +16,7 @@ return args.FirstOrDefault() switch
     "kestrel" => await Ceiling.ServeAsync(int.Parse(args[1], CultureInfo.InvariantCulture)),
     "seed-reminders" => await Seed.RemindersAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
     "smtp-push" => await SmtpCeiling.PushAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
+    "confirm" => await Confirmations.RunAsync(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture), int.Parse(args[5], CultureInfo.InvariantCulture)),
     _ => Usage(),
 };
 
@@ -28,6 +29,7 @@ static int Usage()
                bench kestrel <port>
                bench seed-reminders <connection-string> <customers> <due-visits>
                bench smtp-push <host> <port> <messages>
+               bench confirm <base-url> <service-id> <location-id> <smtp-sink-port> <bookings>
         """);
     return 2;
 }
@@ -278,5 +280,113 @@ static class Ceiling
         app.MapGet("/", () => Results.Json(new { slots = Array.Empty<object>() }));
         await app.RunAsync();
         return 0;
+    }
+}
+
+/// <summary>
+/// Books one visit at a time through the API and times each from the booking's 201 (its transaction has committed)
+/// to the confirmation's last byte reaching a small SMTP sink run here, so both ends read one clock.
+/// </summary>
+static class Confirmations
+{
+    public static async Task<int> RunAsync(string baseUrl, string serviceId, string locationId, int sinkPort, int bookings)
+    {
+        var arrived = new ConcurrentDictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, sinkPort);
+        listener.Start();
+        using var stopSink = new CancellationTokenSource();
+        var sink = SinkAsync(listener, arrived, stopSink.Token);
+
+        using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        var day = DateTime.UtcNow.Date.AddDays(30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var found = await http.GetFromJsonAsync<JsonElement>($"/api/v1/availability?serviceId={serviceId}&locationId={locationId}&from={day}&days=7");
+        var starts = found.GetProperty("slots").EnumerateArray().Select(s => s.GetProperty("start").GetString()!).Take(bookings).ToList();
+        var committed = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        foreach (var start in starts)
+        {
+            var email = $"confirm-{Guid.NewGuid():N}@bench.example";
+            using var response = await http.PostAsJsonAsync("/api/v1/bookings", new
+            {
+                serviceId, locationId, start,
+                customer = new { fullName = "Bench Customer", email, phone = "+1 212 555 0101", dateOfBirth = "1970-01-01" },
+            });
+            if (response.StatusCode != HttpStatusCode.Created)
+                Console.Error.WriteLine($"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            else
+                committed[email] = Stopwatch.GetTimestamp();
+        }
+
+        var deadline = Stopwatch.StartNew();
+        while (committed.Keys.Any(e => !arrived.ContainsKey(e)) && deadline.Elapsed < TimeSpan.FromSeconds(120))
+            await Task.Delay(20);
+        await stopSink.CancelAsync();
+        listener.Stop();
+        await sink;
+
+        var latencies = committed.Where(c => arrived.ContainsKey(c.Key))
+            .Select(c => Stopwatch.GetElapsedTime(c.Value, arrived[c.Key]).TotalMilliseconds).ToList();
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            bookings = committed.Count,
+            delivered = latencies.Count,
+            p50Ms = Load.Percentile(latencies, 50), p95Ms = Load.Percentile(latencies, 95),
+            maxMs = latencies.Count > 0 ? Math.Round(latencies.Max(), 1) : 0,
+        }));
+        return latencies.Count == committed.Count ? 0 : 1;
+    }
+
+    /// <summary>Just enough SMTP (RFC 5321, with PIPELINING) to take messages and note when each recipient's arrived.</summary>
+    private static async Task SinkAsync(System.Net.Sockets.TcpListener listener, ConcurrentDictionary<string, long> arrived, CancellationToken stop)
+    {
+        var sessions = new List<Task>();
+        try
+        {
+            while (true)
+            {
+                var client = await listener.AcceptTcpClientAsync(stop);
+                sessions.Add(SessionAsync(client, arrived, stop));
+            }
+        }
+        catch (OperationCanceledException) { }
+        catch (System.Net.Sockets.SocketException) { }
+        await Task.WhenAll(sessions.Select(s => s.ContinueWith(_ => { })));
+    }
+
+    private static async Task SessionAsync(System.Net.Sockets.TcpClient client, ConcurrentDictionary<string, long> arrived, CancellationToken stop)
+    {
+        using var _ = client;
+        client.NoDelay = true;
+        await using var stream = client.GetStream();
+        using var reader = new StreamReader(stream, System.Text.Encoding.Latin1);
+        await using var writer = new StreamWriter(stream, System.Text.Encoding.Latin1) { NewLine = "\r\n", AutoFlush = true };
+        await writer.WriteLineAsync("220 bench sink");
+        var recipients = new List<string>();
+        try
+        {
+            while (await reader.ReadLineAsync(stop) is { } line)
+            {
+                var verb = line.Length >= 4 ? line[..4].ToUpperInvariant() : line.ToUpperInvariant();
+                switch (verb)
+                {
+                    case "EHLO": await writer.WriteAsync("250-bench\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"); break;
+                    case "HELO": case "RSET": case "NOOP": case "MAIL": recipients.Clear(); await writer.WriteLineAsync("250 OK"); break;
+                    case "RCPT":
+                        recipients.Add(line[(line.IndexOf('<') + 1)..line.IndexOf('>')]);
+                        await writer.WriteLineAsync("250 OK");
+                        break;
+                    case "DATA":
+                        await writer.WriteLineAsync("354 go on");
+                        while (await reader.ReadLineAsync(stop) is { } data && data != ".") { }
+                        var now = Stopwatch.GetTimestamp();
+                        foreach (var recipient in recipients)
+                            arrived.TryAdd(recipient, now);
+                        await writer.WriteLineAsync("250 OK");
+                        break;
+                    case "QUIT": await writer.WriteLineAsync("221 bye"); return;
+                    default: await writer.WriteLineAsync("502 not here"); break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException) { }
     }
 }
