@@ -2,6 +2,7 @@ using CustomerExperience.Web.Infrastructure;
 using Hangfire;
 using Microsoft.AspNetCore.Antiforgery;
 using Hangfire.AspNetCore;
+using Hangfire.Logging;
 using Hangfire.PostgreSql;
 using Microsoft.Extensions.Options;
 
@@ -41,7 +42,8 @@ public static class JobsSetup
                 }).Entry;
         });
         builder.Services.AddSingleton<JobActivator>(services => new AspNetCoreJobActivator(services.GetRequiredService<IServiceScopeFactory>()));
-        builder.Services.AddHangfire(config => config
+        builder.Services.AddHangfire((services, config) => config
+            .UseLogProvider(new DisposalSafeLogProvider(new AspNetCoreLogProvider(services.GetRequiredService<ILoggerFactory>())))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
@@ -105,6 +107,30 @@ public static class JobsSetup
     /// they build back to us, leaving the process-wide configuration alone.
     /// </summary>
     private sealed class GlobalConfigurationProxy : IGlobalConfiguration;
+
+    /// <summary>
+    /// Hangfire's log provider is process-wide, so it outlives a host that stopped (several run in the test process
+    /// one after another): loggers asked for after that host's logger factory is gone are silent instead of throwing.
+    /// </summary>
+    private sealed class DisposalSafeLogProvider(ILogProvider inner) : ILogProvider
+    {
+        public ILog GetLogger(string name)
+        {
+            try
+            {
+                return inner.GetLogger(name);
+            }
+            catch (ObjectDisposedException)
+            {
+                return new NoOpLogger();
+            }
+        }
+
+        private sealed class NoOpLogger : ILog
+        {
+            public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string> messageFunc, Exception exception) => false;
+        }
+    }
 }
 
 /// <summary>Registers (or updates) every recurring job at start-up; the same ids on every node, so each firing runs once.</summary>
