@@ -69,7 +69,7 @@ public class AppointmentEmails(IOptions<AppOptions> app, IOptions<SmtpOptions> s
         return new EmailMessage(kind, $"{kind}:{visit.Id}:{visit.CalendarSequence}", customer.Email, customer.FullName,
             subject, text.ToString(), html.ToString())
         {
-            Ics = ICalendarWriter.Write(invite),
+            Ics = invite.ToIcs(),
             IcsMethod = cancelled ? "CANCEL" : "REQUEST",
             CustomerId = customer.Id,
             AppointmentId = visit.Id,

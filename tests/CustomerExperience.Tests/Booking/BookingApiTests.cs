@@ -194,6 +194,7 @@ public class BookingApiTests : IAsyncLifetime
         { "malformed service id", """{"serviceId":"42"}""", HttpStatusCode.BadRequest, "serviceId" },
         { "malformed email", """{"email":"zoe@@example"}""", HttpStatusCode.BadRequest, "customer.email" },
         { "no email", """{"email":""}""", HttpStatusCode.BadRequest, "customer.email" },
+        { "email no calendar invite can address", """{"email":"zoe@[127.0.0.1]"}""", HttpStatusCode.BadRequest, "customer.email" },
         { "CR/LF in name", """{"fullName":"Zoë\r\nBcc: x@example.com"}""", HttpStatusCode.BadRequest, "customer.fullName" },
         { "10 KB name", "{\"fullName\":\"" + new string('x', 10_000) + "\"}", HttpStatusCode.BadRequest, "customer.fullName" },
         { "10 KB email", "{\"email\":\"" + new string('a', 10_000) + "@example.com\"}", HttpStatusCode.BadRequest, "customer.email" },

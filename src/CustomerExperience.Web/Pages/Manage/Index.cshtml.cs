@@ -40,7 +40,7 @@ public class IndexModel(BookingService booking, AppointmentEmails emails, DelayS
         if (await LoadAsync(ct) is { } notFound) return notFound;
         var cancelled = Visit.Status == AppointmentStatus.Cancelled;
         var invite = emails.Invite(Visit, Service, Location, Visit.Customer!, emails.ManageUrl(Token), clock.GetUtcNow(), cancelled);
-        var ics = ICalendarWriter.Write(invite);
+        var ics = invite.ToIcs();
         return File(Encoding.UTF8.GetBytes(ics), $"text/calendar; charset=utf-8; method={(cancelled ? "CANCEL" : "REQUEST")}", "visit.ics");
     }
 
