@@ -183,7 +183,7 @@ public partial class BookingPagesTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_manage_page_offers_the_invite_as_a_file_with_the_emails_uid_and_a_cancel_once_cancelled()
+    public async Task The_manage_page_offers_the_invite_as_a_file_and_a_google_link_both_without_the_manage_link()
     {
         var booked = await PostDetailsAsync("2026-12-01T09:00:00-05:00", Details(MailDev.UniqueAddress("ics")));
         var manage = booked.Headers.Location!.ToString().Split('?')[0];
@@ -191,9 +191,13 @@ public partial class BookingPagesTests : IAsyncLifetime
         await using (var scope = app.Services.CreateAsyncScope())
             id = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Appointments.Select(a => a.Id).SingleAsync();
 
+        var token = manage.Split('/')[^1];
         var file = await client.GetAsync($"{manage}?handler=calendar");
         Assert.Equal("text/calendar; charset=utf-8; method=REQUEST", file.Content.Headers.ContentType!.ToString());
-        var invite = await IcalJs.ParseAsync(await file.Content.ReadAsStringAsync());
+        var ics = await file.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(token, ics.Replace("\r\n ", ""));
+        Assert.DoesNotContain("/manage/", ics.Replace("\r\n ", ""));
+        var invite = await IcalJs.ParseAsync(ics);
         Assert.Equal("REQUEST", invite.GetProperty("method").GetString());
         var visit = invite.GetProperty("events")[0];
         Assert.Equal($"{id}@127.0.0.1", visit.GetProperty("uid").GetString());
@@ -203,9 +207,13 @@ public partial class BookingPagesTests : IAsyncLifetime
         var page = WebUtility.HtmlDecode(await client.GetStringAsync(manage));
         Assert.Contains("https://calendar.google.com/calendar/render?action=TEMPLATE&text=Clinic%20appointment", page);
         Assert.Contains("&dates=20261201T140000Z/20261201T143000Z", page);
+        var google = Uri.UnescapeDataString(GoogleLink().Match(page).Groups[1].Value);
+        Assert.DoesNotContain(token, google);
+        Assert.DoesNotContain("/manage/", google);
+        Assert.Contains("use the link in your confirmation email, or call Test Screening Center on +1 212 555 0100.", google);
 
-        var token = TokenField().Match(page).Groups[1].Value;
-        await client.PostAsync($"{manage}?handler=Cancel", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
+        var antiforgery = TokenField().Match(page).Groups[1].Value;
+        await client.PostAsync($"{manage}?handler=Cancel", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = antiforgery }));
         var cancelled = await client.GetAsync($"{manage}?handler=calendar");
         Assert.Equal("text/calendar; charset=utf-8; method=CANCEL", cancelled.Content.Headers.ContentType!.ToString());
         var cancel = await IcalJs.ParseAsync(await cancelled.Content.ReadAsStringAsync());
@@ -235,6 +243,9 @@ public partial class BookingPagesTests : IAsyncLifetime
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex TokenField();
+
+    [GeneratedRegex("href=\"(https://calendar\\.google\\.com/[^\"]+)\"")]
+    private static partial Regex GoogleLink();
 
     [GeneratedRegex("<button type=\"submit\" name=\"alternative\"")]
     private static partial Regex AlternativeButton();

@@ -22,8 +22,7 @@ public sealed record CalendarInvite(
     string OrganizerEmail,
     string AttendeeName,
     string AttendeeEmail,
-    TimeSpan? AlarmBefore,
-    string? Url = null)
+    TimeSpan? AlarmBefore)
 {
     public const string ProductId = "-//CustomerExperience//Booking 1.0//EN";
     private const int MaxOctets = 75;
@@ -55,8 +54,6 @@ public sealed record CalendarInvite(
             ParticipationStatus = "NEEDS-ACTION",
             Rsvp = true,
         });
-        if (Url is not null)
-            visit.Url = new Uri(Address(Url));
         if (!cancel && AlarmBefore is { } before)
             visit.Alarms.Add(new Alarm
             {

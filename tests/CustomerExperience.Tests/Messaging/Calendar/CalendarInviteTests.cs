@@ -22,8 +22,7 @@ public class CalendarInviteTests
         OrganizerEmail: "appointments@northside-imaging.example",
         AttendeeName: "Zoë O'Brien-Ångström, Jr.",
         AttendeeEmail: "zoe@example.com",
-        AlarmBefore: TimeSpan.FromHours(2),
-        Url: "https://book.northside.example/manage/abc");
+        AlarmBefore: TimeSpan.FromHours(2));
 
     private static List<string> PhysicalLines(string ics)
     {
@@ -156,9 +155,9 @@ public class CalendarInviteTests
     public void Google_calendar_link_carries_utc_dates_and_encoded_text()
     {
         var link = GoogleCalendarLink.For("Clinic appointment", new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.FromHours(-5)),
-            new DateTimeOffset(2026, 12, 1, 9, 30, 0, TimeSpan.FromHours(-5)), "Manage: https://x/manage/a&b", "12 River Rd");
+            new DateTimeOffset(2026, 12, 1, 9, 30, 0, TimeSpan.FromHours(-5)), "Bring your card & referral: 1/2", "12 River Rd");
 
         Assert.StartsWith("https://calendar.google.com/calendar/render?action=TEMPLATE&text=Clinic%20appointment&dates=20261201T140000Z/20261201T143000Z", link);
-        Assert.Contains("details=Manage%3A%20https%3A%2F%2Fx%2Fmanage%2Fa%26b", link);
+        Assert.Contains("details=Bring%20your%20card%20%26%20referral%3A%201%2F2", link);
     }
 }
