@@ -65,11 +65,11 @@ public class AppointmentEmails(IOptions<AppOptions> app, IOptions<SmtpOptions> s
         }
         html.Append($"<p>Questions? Call {H(location.Name)} on <a href=\"tel:{H(location.Phone.Replace(" ", ""))}\">{H(location.Phone)}</a>.</p><p>{H(clinic)}</p>" + EmailHtml.End);
 
-        var invite = Invite(visit, service, location, customer, manageUrl, now, cancelled);
+        var invite = Invite(visit, service, location, customer, now, cancelled);
         return new EmailMessage(kind, $"{kind}:{visit.Id}:{visit.CalendarSequence}", customer.Email, customer.FullName,
             subject, text.ToString(), html.ToString())
         {
-            Ics = ICalendarWriter.Write(invite),
+            Ics = invite.ToIcs(),
             IcsMethod = cancelled ? "CANCEL" : "REQUEST",
             CustomerId = customer.Id,
             AppointmentId = visit.Id,
@@ -112,15 +112,13 @@ public class AppointmentEmails(IOptions<AppOptions> app, IOptions<SmtpOptions> s
         };
     }
 
+    /// <summary>
+    /// The invite carries no manage link: calendars are shared and synced, and anyone who can see the event
+    /// could move or cancel the visit with it. The emails keep theirs.
+    /// </summary>
     public CalendarInvite Invite(Appointment visit, Service service, Location location, Customer customer,
-        string manageUrl, DateTimeOffset now, bool cancelled = false)
+        DateTimeOffset now, bool cancelled = false)
     {
-        var description = new StringBuilder().AppendLine(service.Name);
-        if (location.ArrivalNotes is not null) description.AppendLine().AppendLine($"Arrival and parking: {location.ArrivalNotes}");
-        if (service.PreparationNotes is not null) description.AppendLine().AppendLine($"How to prepare: {service.PreparationNotes}");
-        if (location.DirectionsUrl is not null) description.AppendLine().AppendLine($"Directions: {location.DirectionsUrl}");
-        description.AppendLine().AppendLine($"Reschedule or cancel: {manageUrl}").Append($"Phone: {location.Phone}");
-
         return new CalendarInvite(
             Uid: Uid(visit),
             Sequence: visit.CalendarSequence,
@@ -128,11 +126,22 @@ public class AppointmentEmails(IOptions<AppOptions> app, IOptions<SmtpOptions> s
             Start: visit.Start, End: visit.End, Stamp: now,
             Summary: $"{service.CalendarTitle} at {app.Value.ClinicName}",
             Location: $"{location.Name}, {location.FullAddress}",
-            Description: description.ToString(),
+            Description: CalendarDescription(service, location),
             OrganizerName: app.Value.ClinicName, OrganizerEmail: smtp.Value.From,
             AttendeeName: customer.FullName, AttendeeEmail: customer.Email,
-            AlarmBefore: TimeSpan.FromHours(2),
-            Url: manageUrl);
+            AlarmBefore: TimeSpan.FromHours(2));
+    }
+
+    /// <summary>What a calendar entry (the invite or the Google Calendar link) says about the visit.</summary>
+    public static string CalendarDescription(Service service, Location location)
+    {
+        var description = new StringBuilder().AppendLine(service.Name);
+        if (location.ArrivalNotes is not null) description.AppendLine().AppendLine($"Arrival and parking: {location.ArrivalNotes}");
+        if (service.PreparationNotes is not null) description.AppendLine().AppendLine($"How to prepare: {service.PreparationNotes}");
+        if (location.DirectionsUrl is not null) description.AppendLine().AppendLine($"Directions: {location.DirectionsUrl}");
+        return description.AppendLine()
+            .Append($"To change or cancel this visit, use the link in your confirmation email, or call {location.Name} on {location.Phone}.")
+            .ToString();
     }
 
     public string Uid(Appointment visit) => $"{visit.Id}@{new Uri(app.Value.PublicBaseUrl).Host}";

@@ -65,7 +65,8 @@ public sealed partial record CustomerDetails(string? FullName, string? Preferred
         && MailAddress.TryCreate(email, out var parsed)
         && parsed.Address == email
         && parsed.Host.Contains('.')
-        && !parsed.Host.StartsWith('.') && !parsed.Host.EndsWith('.');
+        && !parsed.Host.StartsWith('.') && !parsed.Host.EndsWith('.')
+        && Uri.TryCreate("mailto:" + email, UriKind.Absolute, out _); // the calendar invite's ATTENDEE
 
     [GeneratedRegex(@"^\+?[0-9 ().\-]+$")]
     private static partial Regex PhonePattern();

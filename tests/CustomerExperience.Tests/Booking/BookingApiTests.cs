@@ -95,9 +95,16 @@ public class BookingApiTests : IAsyncLifetime
         Assert.Contains("No deodorant on the day.", text);
         Assert.Contains("Eastern Standard Time", text);
 
-        var ics = await IcalJs.ParseAsync(await MailDev.AttachmentAsync(message, "invite.ics"));
+        // The manage link stays in the email: a calendar is shared and synced, and whoever sees the event could cancel the visit.
+        var raw = await MailDev.AttachmentAsync(message, "invite.ics");
+        Assert.DoesNotContain(TokenOf(booking), raw.Replace("\r\n ", ""));
+        Assert.DoesNotContain("/manage/", raw.Replace("\r\n ", ""));
+        var ics = await IcalJs.ParseAsync(raw);
         Assert.Equal("REQUEST", ics.GetProperty("method").GetString());
         var visit = ics.GetProperty("events")[0];
+        Assert.Equal(JsonValueKind.Null, visit.GetProperty("url").ValueKind);
+        Assert.EndsWith("To change or cancel this visit, use the link in your confirmation email, or call Test Screening Center on +1 212 555 0100.",
+            visit.GetProperty("description").GetString());
         Assert.Equal($"{booking.GetProperty("id").GetString()}@127.0.0.1", visit.GetProperty("uid").GetString());
         Assert.Equal(0, visit.GetProperty("sequence").GetInt32());
         Assert.Equal("CONFIRMED", visit.GetProperty("status").GetString());
@@ -194,6 +201,7 @@ public class BookingApiTests : IAsyncLifetime
         { "malformed service id", """{"serviceId":"42"}""", HttpStatusCode.BadRequest, "serviceId" },
         { "malformed email", """{"email":"zoe@@example"}""", HttpStatusCode.BadRequest, "customer.email" },
         { "no email", """{"email":""}""", HttpStatusCode.BadRequest, "customer.email" },
+        { "email no calendar invite can address", """{"email":"zoe@[127.0.0.1]"}""", HttpStatusCode.BadRequest, "customer.email" },
         { "CR/LF in name", """{"fullName":"Zoë\r\nBcc: x@example.com"}""", HttpStatusCode.BadRequest, "customer.fullName" },
         { "10 KB name", "{\"fullName\":\"" + new string('x', 10_000) + "\"}", HttpStatusCode.BadRequest, "customer.fullName" },
         { "10 KB email", "{\"email\":\"" + new string('a', 10_000) + "@example.com\"}", HttpStatusCode.BadRequest, "customer.email" },

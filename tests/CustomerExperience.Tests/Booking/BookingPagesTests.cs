@@ -182,6 +182,46 @@ public partial class BookingPagesTests : IAsyncLifetime
         Assert.Equal((1, 2), await CountsAsync());
     }
 
+    [Fact]
+    public async Task The_manage_page_offers_the_invite_as_a_file_and_a_google_link_both_without_the_manage_link()
+    {
+        var booked = await PostDetailsAsync("2026-12-01T09:00:00-05:00", Details(MailDev.UniqueAddress("ics")));
+        var manage = booked.Headers.Location!.ToString().Split('?')[0];
+        Guid id;
+        await using (var scope = app.Services.CreateAsyncScope())
+            id = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Appointments.Select(a => a.Id).SingleAsync();
+
+        var token = manage.Split('/')[^1];
+        var file = await client.GetAsync($"{manage}?handler=calendar");
+        Assert.Equal("text/calendar; charset=utf-8; method=REQUEST", file.Content.Headers.ContentType!.ToString());
+        var ics = await file.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(token, ics.Replace("\r\n ", ""));
+        Assert.DoesNotContain("/manage/", ics.Replace("\r\n ", ""));
+        var invite = await IcalJs.ParseAsync(ics);
+        Assert.Equal("REQUEST", invite.GetProperty("method").GetString());
+        var visit = invite.GetProperty("events")[0];
+        Assert.Equal($"{id}@127.0.0.1", visit.GetProperty("uid").GetString());
+        Assert.Equal("2026-12-01T14:00:00.000Z", visit.GetProperty("dtstart").GetString());
+        Assert.Equal("2026-11-23T12:00:00.000Z", visit.GetProperty("dtstamp").GetString());
+
+        var page = WebUtility.HtmlDecode(await client.GetStringAsync(manage));
+        Assert.Contains("https://calendar.google.com/calendar/render?action=TEMPLATE&text=Clinic%20appointment", page);
+        Assert.Contains("&dates=20261201T140000Z/20261201T143000Z", page);
+        var google = Uri.UnescapeDataString(GoogleLink().Match(page).Groups[1].Value);
+        Assert.DoesNotContain(token, google);
+        Assert.DoesNotContain("/manage/", google);
+        Assert.Contains("use the link in your confirmation email, or call Test Screening Center on +1 212 555 0100.", google);
+
+        var antiforgery = TokenField().Match(page).Groups[1].Value;
+        await client.PostAsync($"{manage}?handler=Cancel", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = antiforgery }));
+        var cancelled = await client.GetAsync($"{manage}?handler=calendar");
+        Assert.Equal("text/calendar; charset=utf-8; method=CANCEL", cancelled.Content.Headers.ContentType!.ToString());
+        var cancel = await IcalJs.ParseAsync(await cancelled.Content.ReadAsStringAsync());
+        Assert.Equal("CANCEL", cancel.GetProperty("method").GetString());
+        Assert.Equal($"{id}@127.0.0.1", cancel.GetProperty("events")[0].GetProperty("uid").GetString());
+        Assert.Equal(1, cancel.GetProperty("events")[0].GetProperty("sequence").GetInt32());
+    }
+
     [Theory]
     [InlineData("/book/details?serviceId=x&locationId=y&start=z", HttpStatusCode.NotFound)]
     [InlineData("/book/time?serviceId=not-a-guid&locationId=also-not", HttpStatusCode.BadRequest)]
@@ -203,6 +243,9 @@ public partial class BookingPagesTests : IAsyncLifetime
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex TokenField();
+
+    [GeneratedRegex("href=\"(https://calendar\\.google\\.com/[^\"]+)\"")]
+    private static partial Regex GoogleLink();
 
     [GeneratedRegex("<button type=\"submit\" name=\"alternative\"")]
     private static partial Regex AlternativeButton();

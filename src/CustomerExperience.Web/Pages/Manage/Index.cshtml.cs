@@ -25,7 +25,7 @@ public class IndexModel(BookingService booking, AppointmentEmails emails, DelayS
     public string Zone => AppointmentEmails.ZoneName(Location, Visit.Start);
     public string GoogleLink => GoogleCalendarLink.For(
         $"{Service.CalendarTitle} at {Location.Name}", Visit.Start, Visit.End,
-        $"Manage your visit: {emails.ManageUrl(Token)}", $"{Location.Name}, {Location.FullAddress}");
+        AppointmentEmails.CalendarDescription(Service, Location), $"{Location.Name}, {Location.FullAddress}");
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -39,8 +39,8 @@ public class IndexModel(BookingService booking, AppointmentEmails emails, DelayS
     {
         if (await LoadAsync(ct) is { } notFound) return notFound;
         var cancelled = Visit.Status == AppointmentStatus.Cancelled;
-        var invite = emails.Invite(Visit, Service, Location, Visit.Customer!, emails.ManageUrl(Token), clock.GetUtcNow(), cancelled);
-        var ics = ICalendarWriter.Write(invite);
+        var invite = emails.Invite(Visit, Service, Location, Visit.Customer!, clock.GetUtcNow(), cancelled);
+        var ics = invite.ToIcs();
         return File(Encoding.UTF8.GetBytes(ics), $"text/calendar; charset=utf-8; method={(cancelled ? "CANCEL" : "REQUEST")}", "visit.ics");
     }
 
