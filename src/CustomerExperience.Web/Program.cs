@@ -12,12 +12,14 @@ using CustomerExperience.Web.Staff;
 var builder = WebApplication.CreateBuilder(args);
 
 string connectionString;
+System.Security.Cryptography.X509Certificates.X509Certificate2? keyCertificate;
 try
 {
     connectionString = StartupChecks.RequireConnectionString(builder.Configuration);
     StartupChecks.Require<SmtpOptions>(builder.Configuration, SmtpOptions.Section);
     StartupChecks.Require<AppOptions>(builder.Configuration, AppOptions.Section);
     StartupChecks.Require<BookingRules>(builder.Configuration, BookingRules.Section);
+    keyCertificate = KeyStorage.LoadCertificate(builder.Configuration);
 }
 catch (StartupChecks.ConfigurationProblem problem)
 {
@@ -30,7 +32,7 @@ builder.Services.AddOptions<AppOptions>().BindConfiguration(AppOptions.Section).
 builder.AddDatabase(connectionString);
 builder.AddMessaging();
 builder.AddJobs(connectionString);
-builder.AddWebSecurity();
+builder.AddWebSecurity(keyCertificate);
 builder.AddScheduling();
 builder.AddStaff();
 builder.AddDelays();
