@@ -60,11 +60,10 @@ BOOK="$(dotnet "$BENCH" book "http://127.0.0.1:$APP_PORT" "$SERVICE" "$LOCATION"
 cx_log "ceiling: pgbench, $CLIENTS clients, the same appointment INSERT"
 cat >"$CX_STATE/bench-insert.sql" <<'SQL'
 INSERT INTO cx.appointments (id, customer_id, service_id, location_id, resource_id, start, "end", blocked_until,
-                             status, source, calendar_sequence, manage_token_hash, created_at)
+                             status, source, calendar_sequence, created_at)
 SELECT gen_random_uuid(), '00000000-0000-7000-8000-00000000b003', '00000000-0000-7000-8000-00000000b002',
        '00000000-0000-7000-8000-00000000b001', '00000000-0000-7000-8000-0000000c0001',
-       s, s + interval '15 minutes', s + interval '15 minutes', 'Booked', 'Online', 0,
-       decode(md5(random()::text || clock_timestamp()::text), 'hex'), now()
+       s, s + interval '15 minutes', s + interval '15 minutes', 'Booked', 'Online', 0, now()
 FROM (SELECT timestamptz '2031-01-01' + nextval('cx.bench_slot') * interval '15 minutes' AS s) t;
 SQL
 psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d cx_bench -c "CREATE SEQUENCE IF NOT EXISTS cx.bench_slot"

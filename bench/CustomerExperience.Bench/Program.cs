@@ -73,11 +73,11 @@ static partial class Seed
         // so the benchmark window starts among existing bookings.
         await using var history = new NpgsqlCommand("""
             INSERT INTO cx.appointments (id, customer_id, service_id, location_id, resource_id, start, "end", blocked_until,
-                                         status, source, calendar_sequence, manage_token_hash, created_at)
+                                         status, source, calendar_sequence, created_at)
             SELECT gen_random_uuid(), '00000000-0000-7000-8000-00000000b003', '00000000-0000-7000-8000-00000000b002',
                    '00000000-0000-7000-8000-00000000b001', ('00000000-0000-7000-8000-0000000c' || lpad((n % 20 + 1)::text, 4, '0'))::uuid,
                    s, s + interval '15 minutes', s + interval '15 minutes',
-                   CASE WHEN s < now() THEN 'Completed' ELSE 'Booked' END, 'Online', 0, decode(md5(n::text || 'bench'), 'hex'), now()
+                   CASE WHEN s < now() THEN 'Completed' ELSE 'Booked' END, 'Online', 0, now()
             FROM generate_series(0, @count - 1) n,
                  LATERAL (SELECT date_trunc('hour', now()) + interval '3 days' - ((n / 20) * interval '30 minutes') AS s) t
             ON CONFLICT DO NOTHING;
@@ -114,10 +114,10 @@ static partial class Seed
             INSERT INTO cx.resources (id, location_id, name, kind, is_active)
             SELECT gen_random_uuid(), '00000000-0000-7000-8000-00000000d001', 'Room ' || n, 'Room', true FROM generate_series(1, @due) n;
             INSERT INTO cx.appointments (id, customer_id, service_id, location_id, resource_id, start, "end", blocked_until,
-                                         status, source, calendar_sequence, manage_token_hash, created_at)
+                                         status, source, calendar_sequence, created_at)
             SELECT gen_random_uuid(), c.id, '00000000-0000-7000-8000-00000000d002', '00000000-0000-7000-8000-00000000d001', r.id,
                    date_trunc('minute', now()) + interval '10 hours', date_trunc('minute', now()) + interval '10 hours 30 minutes',
-                   date_trunc('minute', now()) + interval '10 hours 30 minutes', 'Booked', 'Online', 0, decode(md5(c.id::text), 'hex'), now() - interval '10 days'
+                   date_trunc('minute', now()) + interval '10 hours 30 minutes', 'Booked', 'Online', 0, now() - interval '10 days'
             FROM (SELECT id, row_number() OVER (ORDER BY id) n FROM cx.customers WHERE email LIKE '%@remind.example' LIMIT @due) c
             JOIN (SELECT id, row_number() OVER (ORDER BY id) n FROM cx.resources WHERE location_id = '00000000-0000-7000-8000-00000000d001') r ON r.n = c.n;
             ANALYZE;

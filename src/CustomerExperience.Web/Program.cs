@@ -12,6 +12,7 @@ using CustomerExperience.Web.Staff;
 var builder = WebApplication.CreateBuilder(args);
 
 string connectionString;
+System.Security.Cryptography.X509Certificates.X509Certificate2? keyCertificate;
 try
 {
     connectionString = StartupChecks.RequireConnectionString(builder.Configuration);
@@ -19,6 +20,7 @@ try
     StartupChecks.Require<AppOptions>(builder.Configuration, AppOptions.Section);
     StartupChecks.Require<BookingRules>(builder.Configuration, BookingRules.Section);
     StartupChecks.Require<JobOptions>(builder.Configuration, JobOptions.Section);
+    keyCertificate = KeyStorage.LoadCertificate(builder.Configuration);
 }
 catch (StartupChecks.ConfigurationProblem problem)
 {
@@ -31,7 +33,7 @@ builder.Services.AddOptions<AppOptions>().BindConfiguration(AppOptions.Section).
 builder.AddDatabase(connectionString);
 builder.AddMessaging();
 builder.AddJobs(connectionString);
-builder.AddWebSecurity();
+builder.AddWebSecurity(keyCertificate);
 builder.AddScheduling();
 builder.AddStaff();
 builder.AddDelays();

@@ -168,7 +168,10 @@ public class BookingFlowTests(LiveApp live)
         var update = Single(await MailDev.WaitForAsync(email, 2, MailTimeout), "New time:");
         Assert.Equal($"New time: Clinic appointment, {newWhen}", Subject(update));
         Assert.Contains("invite.ics", AttachmentNames(update));
-        Assert.Equal(manageUrl, ManageLink(update));
+        // A fresh link of its own; the confirmation's link (this page) keeps working too.
+        var updateUrl = ManageLink(update);
+        Assert.NotEqual(manageUrl, updateUrl);
+        Assert.StartsWith(live.BaseUrl + "/manage/", updateUrl);
 
         // ---- Cancel
         await page.GetByRole(AriaRole.Button, new() { Name = "Cancel this visit" }).ClickAsync();
@@ -182,6 +185,9 @@ public class BookingFlowTests(LiveApp live)
         var cancelled = Single(await MailDev.WaitForAsync(email, 3, MailTimeout), "Cancelled:");
         Assert.Equal($"Cancelled: Clinic appointment, {newWhen}", Subject(cancelled));
         Assert.Contains("cancel.ics", AttachmentNames(cancelled));
+
+        await page.GotoAsync(updateUrl);
+        await Expect(page.Locator("#status")).ToHaveTextAsync("Cancelled");
     }
 
     [Fact]

@@ -111,7 +111,7 @@ public class FrontDeskFlowTests(LiveApp live)
         var visit = new Appointment
         {
             Id = Guid.CreateVersion7(), CustomerId = customer.Id, ServiceId = service.Id, LocationId = location.Id, ResourceId = room.Id,
-            Source = BookingSource.Online, CreatedAt = now.AddDays(-14), ManageTokenHash = new byte[32],
+            Source = BookingSource.Online, CreatedAt = now.AddDays(-14),
         };
         visit.Schedule(start, service.Duration, service.Buffer);
         db.AddRange(room, customer, visit);

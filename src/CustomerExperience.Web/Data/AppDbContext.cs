@@ -1,5 +1,6 @@
 using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.Staff;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,7 +10,7 @@ namespace CustomerExperience.Web.Data;
 /// Add a migration from the repository root with
 /// <c>dotnet ef migrations add NAME --project src/CustomerExperience.Web --startup-project tools/CustomerExperience.Migrations --output-dir Data/Migrations</c>.
 /// </remarks>
-public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<StaffUser>(options)
+public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<StaffUser>(options), IDataProtectionKeyContext
 {
     public const string Schema = "cx";
 
@@ -21,6 +22,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<ResourceClosure> ResourceClosures => Set<ResourceClosure>();
     public DbSet<Customer> Customers => Set<Customer>();
     public DbSet<Appointment> Appointments => Set<Appointment>();
+    public DbSet<AppointmentManageToken> AppointmentManageTokens => Set<AppointmentManageToken>();
     public DbSet<OutboundEmail> OutboundEmails => Set<OutboundEmail>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<CustomerNote> CustomerNotes => Set<CustomerNote>();

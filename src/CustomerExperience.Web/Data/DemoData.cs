@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using CustomerExperience.Web.Domain;
 using Microsoft.EntityFrameworkCore;
 
@@ -138,7 +137,6 @@ public class DemoData(AppDbContext db, TimeProvider clock)
             ResourceId = resource.Id,
             Source = BookingSource.Online,
             CreatedAt = createdAt,
-            ManageTokenHash = SHA256.HashData(RandomNumberGenerator.GetBytes(32)),
         };
         appointment.Schedule(start, service.Duration, service.Buffer);
         return appointment;

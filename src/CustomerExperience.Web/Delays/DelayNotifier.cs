@@ -92,9 +92,12 @@ public class DelayNotifier(AppDbContext db, Outbox outbox, DelayEmails emails, M
             var told = notices.Where(n => n.AppointmentId == visit.Id).Select(n => (int?)n.Minutes).Max();
             if (told is { } minutes && delay.Minutes < minutes + DelayRules.RenotifyStep) continue;
 
-            var manageUrl = links.Unprotect(visit.ManageTokenProtected) is { } token ? links.Url(token) : null;
-            if (await outbox.EnqueueAsync(emails.Build(delay, visit, location, visit.Customer!, manageUrl), ct))
+            var token = ManageToken.New();
+            if (await outbox.EnqueueAsync(emails.Build(delay, visit, location, visit.Customer!, links.Url(token)), ct))
+            {
+                ManageToken.Keep(db, visit.Id, token, now);
                 queued++;
+            }
 
             if (notices.FirstOrDefault(n => n.DelayId == delay.Id && n.AppointmentId == visit.Id) is { } notice)
             {

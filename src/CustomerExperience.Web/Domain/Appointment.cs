@@ -23,10 +23,6 @@ public class Appointment
     public BookingSource Source { get; set; }
     /// <summary>iCalendar SEQUENCE: raised on every change the customer's calendar must follow.</summary>
     public int CalendarSequence { get; private set; }
-    /// <summary>SHA-256 of the manage token; the token itself is only ever in the customer's email.</summary>
-    public byte[] ManageTokenHash { get; set; } = [];
-    /// <summary>The manage token, encrypted with Data Protection, so reminders can carry the manage link.</summary>
-    public string? ManageTokenProtected { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     /// <summary>When the visit last moved; with <see cref="CreatedAt"/> it tells which reminders were already too late.</summary>
     public DateTimeOffset? RescheduledAt { get; private set; }

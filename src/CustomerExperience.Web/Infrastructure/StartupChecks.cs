@@ -47,7 +47,8 @@ public static partial class StartupChecks
         return options;
     }
 
-    /// <summary>Checks the database answers before anything else starts; the SMTP host only warns, since the outbox keeps mail until it is reachable.</summary>
+    /// <summary>Checks the database answers before anything else starts; the SMTP host only warns, since the outbox keeps
+    /// mail until it is reachable, and so do keys stored without a certificate.</summary>
     public static async Task VerifyAsync(WebApplication app, CancellationToken cancellationToken)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StartupChecks");
@@ -76,7 +77,16 @@ public static partial class StartupChecks
                 LogSmtpUnreachable(logger, smtp.Host, smtp.Port, ex.Message);
             }
         }
+
+        if (!KeyStorage.IsEncrypted(app.Configuration))
+            LogKeysUnencrypted(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(KeyStorage.LogCategory));
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Data Protection keys (they sign the links in emails and the staff cookies) are stored " +
+        "UNENCRYPTED in cx.data_protection_keys: anyone with a copy of the database can forge staff sign-in cookies and the links in emails. To encrypt them at rest, set " +
+        "DataProtection__CertificatePath to a .pfx file with an RSA private key and DataProtection__CertificatePassword to its password; " +
+        "keys stored before stay readable")]
+    private static partial void LogKeysUnencrypted(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Smtp:Host {Host}:{Port} does not answer ({Reason}); emails stay queued in the outbox until it does")]
     private static partial void LogSmtpUnreachable(ILogger logger, string host, int port, string reason);

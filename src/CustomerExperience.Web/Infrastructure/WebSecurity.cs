@@ -1,6 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
 
 namespace CustomerExperience.Web.Infrastructure;
 
@@ -9,12 +8,10 @@ public static class WebSecurity
     /// <summary>Rate-limit policy for public endpoints that write or look up tokens: per client address.</summary>
     public const string PublicWritePolicy = "public-write";
 
-    public static void AddWebSecurity(this WebApplicationBuilder builder)
+    /// <param name="keyCertificate">Encrypts the Data Protection keys at rest; see <see cref="KeyStorage"/>.</param>
+    public static void AddWebSecurity(this WebApplicationBuilder builder, X509Certificate2? keyCertificate)
     {
-        builder.Services.AddDataProtection().SetApplicationName("CustomerExperience");
-        builder.Services.AddSingleton<DbXmlRepository>();
-        builder.Services.AddOptions<KeyManagementOptions>()
-            .Configure<DbXmlRepository>((options, repository) => options.XmlRepository = repository);
+        builder.AddKeyStorage(keyCertificate);
 
         builder.Services.AddAntiforgery(o =>
         {

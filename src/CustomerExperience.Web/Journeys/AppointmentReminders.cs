@@ -48,10 +48,14 @@ public class AppointmentReminders(AppDbContext db, Outbox outbox, AppointmentEma
                 foreach (var visit in visits)
                 {
                     if (DueOffset(visit, visit.Location!, service.ReminderOffsetsMinutes, now) is not { } offset) continue;
-                    var manageUrl = links.Unprotect(visit.ManageTokenProtected) is { } token ? links.Url(token) : null;
-                    if (await outbox.EnqueueAsync(emails.Reminder(visit, service, visit.Location!, visit.Customer!, manageUrl, offset), ct))
-                        queued++;
+                    var token = ManageToken.New();
+                    if (!await outbox.EnqueueAsync(emails.Reminder(visit, service, visit.Location!, visit.Customer!, links.Url(token), offset), ct))
+                        continue;
+                    ManageToken.Keep(db, visit.Id, token, now);
+                    queued++;
                 }
+                // The hashes of the links just queued, in one round trip with the batch.
+                await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
             }
         }

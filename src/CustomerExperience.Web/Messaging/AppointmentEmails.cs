@@ -77,7 +77,7 @@ public class AppointmentEmails(IOptions<AppOptions> app, IOptions<SmtpOptions> s
     }
 
     /// <summary>A reminder of a booked visit: transactional, so it goes out even to customers who opted out of marketing.</summary>
-    public EmailMessage Reminder(Appointment visit, Service service, Location location, Customer customer, string? manageUrl, int offsetMinutes)
+    public EmailMessage Reminder(Appointment visit, Service service, Location location, Customer customer, string manageUrl, int offsetMinutes)
     {
         var when = FormatWhen(visit.Start, location);
         var text = new StringBuilder()
@@ -85,9 +85,7 @@ public class AppointmentEmails(IOptions<AppOptions> app, IOptions<SmtpOptions> s
             .AppendLine($"A reminder of your visit: {service.Name}, {when} ({ZoneName(location, visit.Start)}).").AppendLine()
             .AppendLine($"Where: {location.Name}, {location.FullAddress}");
         AppendVisitNotesText(text, service, location);
-        text.AppendLine().AppendLine(manageUrl is null
-            ? $"Need to change it? Call {location.Name} on {location.Phone}."
-            : $"Need to change it? {manageUrl}");
+        text.AppendLine().AppendLine($"Need to change it? {manageUrl}");
         text.AppendLine().AppendLine(app.Value.ClinicName);
 
         var html = new StringBuilder()
@@ -99,9 +97,7 @@ public class AppointmentEmails(IOptions<AppOptions> app, IOptions<SmtpOptions> s
             .Append(Row("Where", $"{H(location.Name)}<br>{H(location.FullAddress)}"))
             .Append("</table>");
         AppendVisitNotesHtml(html, service, location);
-        html.Append(manageUrl is null
-            ? $"<p>Need to change it? Call {H(location.Name)} on {H(location.Phone)}.</p>"
-            : $"<p><a href=\"{H(manageUrl)}\">Reschedule or cancel</a></p>");
+        html.Append($"<p><a href=\"{H(manageUrl)}\">Reschedule or cancel</a></p>");
         html.Append($"<p>{H(app.Value.ClinicName)}</p>" + EmailHtml.End);
 
         return new EmailMessage("reminder", $"reminder:{visit.Id}:{offsetMinutes}:{visit.CalendarSequence}", customer.Email, customer.FullName,

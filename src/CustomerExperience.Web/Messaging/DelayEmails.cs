@@ -14,7 +14,7 @@ public class DelayEmails(IOptions<AppOptions> app)
 {
     public const string Kind = "delay";
 
-    public EmailMessage Build(Delay delay, Appointment visit, Location location, Customer customer, string? manageUrl)
+    public EmailMessage Build(Delay delay, Appointment visit, Location location, Customer customer, string manageUrl)
     {
         var booked = Time(visit.Start, location);
         var expected = Time(visit.Start.AddMinutes(delay.Minutes), location);
@@ -23,9 +23,7 @@ public class DelayEmails(IOptions<AppOptions> app)
         var advice = checkedIn
             ? "Thank you for your patience; we will call you as soon as we can."
             : "We may catch up, so please still come at your booked time if you can.";
-        var latest = manageUrl is null
-            ? $"Questions? Call {location.Name} on {location.Phone}."
-            : $"The latest expected time is always on your visit page: {manageUrl}";
+        var latest = $"The latest expected time is always on your visit page: {manageUrl}";
 
         var text = new StringBuilder()
             .AppendLine($"Hello {customer.Greeting},").AppendLine()
@@ -41,9 +39,7 @@ public class DelayEmails(IOptions<AppOptions> app)
             .Append($"<p>{H(location.Name)} is running about {delay.Minutes} minutes late. Your visit booked for {H(booked)} is now expected to start at about <strong>{H(expected)}</strong>.</p>");
         if (delay.Message is not null) html.Append($"<p>From the clinic: {H(delay.Message)}</p>");
         html.Append($"<p>{H(advice)}</p>");
-        html.Append(manageUrl is null
-            ? $"<p>Questions? Call {H(location.Name)} on {H(location.Phone)}.</p>"
-            : $"<p>The latest expected time is always on <a href=\"{H(manageUrl)}\">your visit page</a>.</p>");
+        html.Append($"<p>The latest expected time is always on <a href=\"{H(manageUrl)}\">your visit page</a>.</p>");
         html.Append($"<p>Sorry for the wait.<br>{H(app.Value.ClinicName)}</p>" + EmailHtml.End);
 
         return new EmailMessage(Kind, $"delay:{delay.Id}:{visit.Id}:{delay.Minutes}", customer.Email, customer.FullName,

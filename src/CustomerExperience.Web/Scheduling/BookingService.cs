@@ -37,7 +37,7 @@ public sealed record BookingRequest(
 /// </summary>
 public class BookingService(
     AppDbContext db, AvailabilityService availability, Eligibility eligibility, Outbox outbox,
-    AppointmentEmails emails, TimeProvider clock, IOptions<BookingRules> rules, ManageLinks links)
+    AppointmentEmails emails, TimeProvider clock, IOptions<BookingRules> rules)
 {
     private const string ExclusionViolation = "23P01";
 
@@ -63,7 +63,6 @@ public class BookingService(
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var customer = await UpsertCustomerAsync(request.Customer, now, ct);
-        var token = ManageToken.New();
         var visit = new Appointment
         {
             Id = Guid.CreateVersion7(),
@@ -71,8 +70,6 @@ public class BookingService(
             ServiceId = service.Id,
             LocationId = location.Id,
             Source = request.Source,
-            ManageTokenHash = ManageToken.Hash(token),
-            ManageTokenProtected = links.Protect(token),
             CreatedAt = now,
         };
         visit.Schedule(request.Start, service.Duration, service.Buffer);
@@ -83,11 +80,9 @@ public class BookingService(
             await transaction.RollbackAsync(ct);
             return new BookingOutcome.Taken(await AlternativesAsync(service, location, request.Start, null, ct));
         }
-        if (audit is not null)
-        {
-            audit(visit);
-            await db.SaveChangesAsync(ct);
-        }
+        var token = ManageToken.Issue(db, visit.Id, now);
+        audit?.Invoke(visit);
+        await db.SaveChangesAsync(ct);
 
         await outbox.EnqueueAsync(emails.Build(AppointmentEmails.Change.Booked, visit, service, location, customer, token, now), ct);
         await transaction.CommitAsync(ct);
@@ -99,15 +94,14 @@ public class BookingService(
             ? await RescheduleAsync(visit, token, start, staffOverride, audit: null, ct)
             : new BookingOutcome.NotFound("booking");
 
-    /// <summary>Staff move a visit by its id (they have no manage token). The customer's email carries the manage link
-    /// kept encrypted on the visit.</summary>
+    /// <summary>Staff move a visit by its id (they have no manage token); the customer's email carries a fresh one.</summary>
     /// <param name="staffOverride">Skips the change cut-off; never the no-double-booking rule.</param>
     /// <param name="audit">Called inside the transaction once the visit has moved; what it adds to the context is
     /// committed with the move, or not at all.</param>
     public async Task<BookingOutcome> RescheduleAsync(Guid visitId, DateTimeOffset start, CancellationToken ct,
         bool staffOverride = false, Action<Appointment>? audit = null) =>
         await FindAsync(visitId, ct) is { } visit
-            ? await RescheduleAsync(visit, links.Unprotect(visit.ManageTokenProtected), start, staffOverride, audit, ct)
+            ? await RescheduleAsync(visit, token: null, start, staffOverride, audit, ct)
             : new BookingOutcome.NotFound("booking");
 
     public async Task<BookingOutcome> CancelAsync(string token, CancellationToken ct, bool staffOverride = false, string reason = "Cancelled by the customer") =>
@@ -119,10 +113,11 @@ public class BookingService(
     public async Task<BookingOutcome> CancelAsync(Guid visitId, string reason, CancellationToken ct,
         bool staffOverride = false, Action<Appointment>? audit = null) =>
         await FindAsync(visitId, ct) is { } visit
-            ? await CancelAsync(visit, links.Unprotect(visit.ManageTokenProtected), reason, staffOverride, audit, ct)
+            ? await CancelAsync(visit, token: null, reason, staffOverride, audit, ct)
             : new BookingOutcome.NotFound("booking");
 
-    /// <param name="token">The manage token for the email's link; null when it cannot be read back (see <see cref="RenewManageToken"/>).</param>
+    /// <param name="token">The manage token the customer came with (the outcome gives it back); null for staff. The email
+    /// gets a fresh one either way.</param>
     private async Task<BookingOutcome> RescheduleAsync(Appointment visit, string? token, DateTimeOffset start, bool staffOverride,
         Action<Appointment>? audit, CancellationToken ct)
     {
@@ -152,14 +147,14 @@ public class BookingService(
             await transaction.RollbackAsync(ct);
             return new BookingOutcome.Taken(await AlternativesAsync(visit.Service!, visit.Location!, start, visit.Id, ct));
         }
-        token ??= RenewManageToken(visit);
+        var fresh = ManageToken.Issue(db, visit.Id, now);
         audit?.Invoke(visit);
         await db.SaveChangesAsync(ct);
 
         await outbox.WithdrawPendingAsync(visit.Id, "reminder", ct);
-        await outbox.EnqueueAsync(emails.Build(AppointmentEmails.Change.Rescheduled, visit, visit.Service!, visit.Location!, visit.Customer!, token, now), ct);
+        await outbox.EnqueueAsync(emails.Build(AppointmentEmails.Change.Rescheduled, visit, visit.Service!, visit.Location!, visit.Customer!, fresh, now), ct);
         await transaction.CommitAsync(ct);
-        return new BookingOutcome.Done(visit, visit.Location!, token);
+        return new BookingOutcome.Done(visit, visit.Location!, token ?? fresh);
     }
 
     private async Task<BookingOutcome> CancelAsync(Appointment visit, string? token, string reason, bool staffOverride,
@@ -172,26 +167,14 @@ public class BookingService(
             return new BookingOutcome.InsideCutoff(visit.Location!.Phone, rules.Value.ChangeCutoff);
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        token ??= RenewManageToken(visit);
+        var fresh = ManageToken.Issue(db, visit.Id, now);
         visit.Cancel(reason, now);
         audit?.Invoke(visit);
         await db.SaveChangesAsync(ct);
         await outbox.WithdrawPendingAsync(visit.Id, "reminder", ct);
-        await outbox.EnqueueAsync(emails.Build(AppointmentEmails.Change.Cancelled, visit, visit.Service!, visit.Location!, visit.Customer!, token, now), ct);
+        await outbox.EnqueueAsync(emails.Build(AppointmentEmails.Change.Cancelled, visit, visit.Service!, visit.Location!, visit.Customer!, fresh, now), ct);
         await transaction.CommitAsync(ct);
-        return new BookingOutcome.Done(visit, visit.Location!, token);
-    }
-
-    /// <summary>
-    /// A new manage token for a visit whose stored one cannot be read back (Data Protection keys lost, or a visit from
-    /// before tokens were kept): the email about this change carries a working link, and the old one stops working.
-    /// </summary>
-    private string RenewManageToken(Appointment visit)
-    {
-        var token = ManageToken.New();
-        visit.ManageTokenHash = ManageToken.Hash(token);
-        visit.ManageTokenProtected = links.Protect(token);
-        return token;
+        return new BookingOutcome.Done(visit, visit.Location!, token ?? fresh);
     }
 
     /// <summary>A visit by id, with what its pages and emails show; null when there is none.</summary>
@@ -207,7 +190,7 @@ public class BookingService(
         var hash = ManageToken.Hash(token!);
         return await db.Appointments
             .Include(a => a.Service).Include(a => a.Location).Include(a => a.Customer)
-            .FirstOrDefaultAsync(a => a.ManageTokenHash == hash, ct);
+            .FirstOrDefaultAsync(a => db.AppointmentManageTokens.Any(t => t.Hash == hash && t.AppointmentId == a.Id), ct);
     }
 
     public bool InsideCutoff(Appointment visit) => visit.Start - clock.GetUtcNow() < rules.Value.ChangeCutoff;
@@ -250,10 +233,10 @@ public class BookingService(
         {
             var inserted = await db.Database.ExecuteSqlAsync($"""
                 INSERT INTO cx.appointments (id, customer_id, service_id, location_id, resource_id, start, "end", blocked_until,
-                                             status, source, calendar_sequence, manage_token_hash, manage_token_protected, created_at)
+                                             status, source, calendar_sequence, created_at)
                 VALUES ({visit.Id}, {visit.CustomerId}, {visit.ServiceId}, {visit.LocationId}, {resourceId}, {visit.Start},
                         {visit.End}, {visit.BlockedUntil}, {visit.Status.ToString()}, {visit.Source.ToString()}, {visit.CalendarSequence},
-                        {visit.ManageTokenHash}, {visit.ManageTokenProtected}, {visit.CreatedAt})
+                        {visit.CreatedAt})
                 ON CONFLICT DO NOTHING
                 """, ct);
             if (inserted == 1)

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using CustomerExperience.Web.Data;
+using CustomerExperience.Web.Domain;
 
 namespace CustomerExperience.Web.Scheduling;
 
@@ -15,6 +17,19 @@ public static class ManageToken
     public static string New() => Base64Url(RandomNumberGenerator.GetBytes(Bytes));
 
     public static byte[] Hash(string token) => SHA256.HashData(Encoding.ASCII.GetBytes(token));
+
+    /// <summary>A fresh token for an email about the visit; its hash is added to <paramref name="db"/> and saved with the
+    /// caller's change. The visit's older tokens keep working.</summary>
+    public static string Issue(AppDbContext db, Guid appointmentId, DateTimeOffset now)
+    {
+        var token = New();
+        Keep(db, appointmentId, token, now);
+        return token;
+    }
+
+    /// <summary>Adds the hash of <paramref name="token"/>, once an email carrying it is queued, to be saved with it.</summary>
+    public static void Keep(AppDbContext db, Guid appointmentId, string token, DateTimeOffset now) =>
+        db.AppointmentManageTokens.Add(new AppointmentManageToken { Hash = Hash(token), AppointmentId = appointmentId, CreatedAt = now });
 
     /// <summary>Rejects anything that cannot be a token before it reaches the database.</summary>
     public static bool LooksValid(string? token) =>

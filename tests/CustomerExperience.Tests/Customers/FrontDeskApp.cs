@@ -77,7 +77,7 @@ public sealed partial class FrontDeskApp : IAsyncDisposable
         var visit = new Appointment
         {
             Id = Guid.CreateVersion7(), CustomerId = customerId, ServiceId = Clinic.ServiceId, LocationId = Clinic.LocationId,
-            ResourceId = Clinic.RoomId, ManageTokenHash = Guid.NewGuid().ToByteArray(), CreatedAt = Clock.GetUtcNow(),
+            ResourceId = Clinic.RoomId, CreatedAt = Clock.GetUtcNow(),
         };
         visit.Schedule(start, TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(10));
         change?.Invoke(visit);

@@ -69,8 +69,12 @@ public partial class StaffRescheduleTests : IAsyncLifetime
         Assert.Equal(first.GetProperty("uid").GetString(), updated.GetProperty("uid").GetString());
         Assert.True(updated.GetProperty("sequence").GetInt32() > first.GetProperty("sequence").GetInt32());
         Assert.Equal("2026-12-03T19:00:00.000Z", updated.GetProperty("dtstart").GetString());
-        // The customer's own manage link still works and is the one in the new email.
-        Assert.Contains($"/manage/{token}", bySubject["New time"].GetProperty("text").GetString());
+        // The new email carries a fresh link; the one from the confirmation keeps working.
+        var link = ManageLink().Match(bySubject["New time"].GetProperty("text").GetString()!).Groups[1].Value;
+        Assert.NotEqual(token, link);
+        var customer = frontDesk.App.CreateClient();
+        Assert.Contains("December 3, 2026 at 2:00 PM", await FrontDeskApp.HtmlAsync(await customer.GetAsync($"/manage/{link}")));
+        Assert.Contains("December 3, 2026 at 2:00 PM", await FrontDeskApp.HtmlAsync(await customer.GetAsync($"/manage/{token}")));
     }
 
     [Fact]
@@ -157,7 +161,7 @@ public partial class StaffRescheduleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_visit_without_a_readable_manage_token_gets_a_new_working_link_in_the_email()
+    public async Task A_visit_with_no_manage_link_yet_gets_a_working_one_in_the_email()
     {
         var email = MailDev.UniqueAddress("legacy");
         var customer = await frontDesk.SeedCustomerAsync("Legacy Visit", email: email);

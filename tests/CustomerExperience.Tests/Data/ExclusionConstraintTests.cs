@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using CustomerExperience.Tests.Infrastructure;
 using CustomerExperience.Web.Data;
 using CustomerExperience.Web.Domain;
@@ -100,7 +99,7 @@ public class ExclusionConstraintTests : IAsyncLifetime
         var appointment = new Appointment
         {
             Id = Guid.NewGuid(), CustomerId = customer.Id, ServiceId = service.Id, LocationId = room.LocationId, ResourceId = room.Id,
-            CreatedAt = DateTimeOffset.UtcNow, ManageTokenHash = SHA256.HashData(RandomNumberGenerator.GetBytes(32)),
+            CreatedAt = DateTimeOffset.UtcNow,
         };
         appointment.Schedule(start, service.Duration, service.Buffer);
         db.Appointments.Add(appointment);

@@ -35,7 +35,7 @@ internal static class FrontDeskSeed
         var visit = new Appointment
         {
             Id = Guid.CreateVersion7(), CustomerId = customerId, ServiceId = clinic.ServiceId, LocationId = clinic.LocationId,
-            ResourceId = resourceId ?? clinic.RoomId, Source = source, ManageTokenHash = Guid.NewGuid().ToByteArray(),
+            ResourceId = resourceId ?? clinic.RoomId, Source = source,
             CreatedAt = start.AddDays(-30),
         };
         visit.Schedule(start, TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(10));

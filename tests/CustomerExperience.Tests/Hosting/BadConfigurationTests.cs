@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using CustomerExperience.Tests.Infrastructure;
 
 namespace CustomerExperience.Tests.Hosting;
@@ -56,7 +58,90 @@ public class BadConfigurationTests
         Assert.DoesNotContain("   at ", output);
     }
 
+    [Fact]
+    public async Task Missing_key_certificate_names_the_setting_and_exits()
+    {
+        var (exitCode, output) = await RunAppAsync(new()
+        {
+            ["ConnectionStrings__Default"] = TestDatabases.ConnectionString("postgres"),
+            ["DataProtection__CertificatePath"] = "/nowhere/keys.pfx",
+        });
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("DataProtection:CertificatePath names /nowhere/keys.pfx, which does not exist.", output);
+        Assert.DoesNotContain("   at ", output);
+    }
+
+    [Fact]
+    public async Task Wrong_key_certificate_password_names_the_setting_and_exits()
+    {
+        var pfx = Path.Combine(Path.GetTempPath(), $"cx-keys-{Guid.NewGuid():N}.pfx");
+        using (var rsa = RSA.Create(2048))
+        using (var certificate = new CertificateRequest("CN=keys", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+                   .CreateSelfSigned(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1)))
+            await File.WriteAllBytesAsync(pfx, certificate.Export(X509ContentType.Pfx, "right"));
+        try
+        {
+            var (exitCode, output) = await RunAppAsync(new()
+            {
+                ["ConnectionStrings__Default"] = TestDatabases.ConnectionString("postgres"),
+                ["DataProtection__CertificatePath"] = pfx,
+                ["DataProtection__CertificatePassword"] = "wrong",
+            });
+
+            Assert.Equal(1, exitCode);
+            Assert.Contains($"DataProtection:CertificatePath {pfx} cannot be opened with DataProtection:CertificatePassword", output);
+            Assert.DoesNotContain("   at ", output);
+        }
+        finally
+        {
+            File.Delete(pfx);
+        }
+    }
+
+    [Fact]
+    public async Task Without_a_key_certificate_the_app_warns_once_that_keys_are_unencrypted()
+    {
+        var start = StartInfo(new()
+        {
+            ["ConnectionStrings__Default"] = await TestDatabases.CreateAsync(nameof(Without_a_key_certificate_the_app_warns_once_that_keys_are_unencrypted)),
+            ["Smtp__Port"] = TestSettings.SmtpPort.ToString(),
+            ["Smtp__EnableSsl"] = "false",
+            ["App__RunJobs"] = "false",
+        });
+        using var process = Process.Start(start)!;
+        var output = new System.Text.StringBuilder();
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        try
+        {
+            string Output() { lock (output) return output.ToString(); }
+            await Eventually.TrueAsync(() => Task.FromResult(Output().Contains("Application started")), TimeSpan.FromSeconds(60), "the app to start");
+
+            var warnings = Output().Split("stored UNENCRYPTED in cx.data_protection_keys").Length - 1;
+            Assert.Equal(1, warnings);
+            Assert.Contains("set DataProtection__CertificatePath to a .pfx file", Output());
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
     private static async Task<(int ExitCode, string Output)> RunAppAsync(Dictionary<string, string> environment)
+    {
+        using var process = Process.Start(StartInfo(environment))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    private static ProcessStartInfo StartInfo(Dictionary<string, string> environment)
     {
         var app = Path.Combine(AppContext.BaseDirectory, "CustomerExperience.Web.dll");
         var start = new ProcessStartInfo("dotnet", [app])
@@ -70,12 +155,6 @@ public class BadConfigurationTests
         start.Environment["App__PublicBaseUrl"] = "http://127.0.0.1:5080";
         foreach (var (key, value) in environment)
             start.Environment[key] = value;
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        return start;
     }
 }

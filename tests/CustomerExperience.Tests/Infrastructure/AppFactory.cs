@@ -46,7 +46,9 @@ public class AppFactory(string connectionString) : WebApplicationFactory<Program
         builder.ConfigureLogging(logging => logging
             .SetMinimumLevel(LogLevel.Warning)
             // Tests that stop Postgres on purpose would otherwise print Hangfire's reconnect stack traces.
-            .AddFilter("Hangfire", LogLevel.Critical));
+            .AddFilter("Hangfire", LogLevel.Critical)
+            // Every test host would warn that its keys are unencrypted; BadConfigurationTests checks the warning.
+            .AddFilter(CustomerExperience.Web.Infrastructure.KeyStorage.LogCategory, LogLevel.Error));
         if (TestServices is not null)
             builder.ConfigureTestServices(TestServices);
     }

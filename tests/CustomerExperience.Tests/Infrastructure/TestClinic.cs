@@ -58,7 +58,7 @@ public sealed record TestClinic(Guid LocationId, Guid ServiceId, Guid RoomId)
         var visit = new Appointment
         {
             Id = Guid.CreateVersion7(), CustomerId = customer.Id, ServiceId = ServiceId, LocationId = LocationId,
-            ResourceId = RoomId, ManageTokenHash = Guid.NewGuid().ToByteArray(), CreatedAt = start,
+            ResourceId = RoomId, CreatedAt = start,
         };
         visit.Schedule(start, TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(10));
         visit.Complete(start.AddMinutes(30));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using CustomerExperience.Tests.Infrastructure;
 using CustomerExperience.Web.Data;
 using CustomerExperience.Web.Journeys;
@@ -84,7 +85,12 @@ public class AppointmentReminderTests : IAsyncLifetime
         Assert.Contains("https://maps.example/test", text);
         Assert.Contains("Park behind the building.", text);
         Assert.Contains("No deodorant on the day.", text);
-        Assert.Contains($"/manage/{token}", text);
+        // Each reminder carries a fresh link that opens the visit; the confirmation's link keeps working.
+        var links = reminders.Select(m => Regex.Match(m.GetProperty("text").GetString()!, "/manage/([A-Za-z0-9_-]{43})").Groups[1].Value).ToList();
+        Assert.Equal(3, links.Where(l => l.Length == 43).Distinct().Count());
+        Assert.DoesNotContain(token, links);
+        foreach (var link in links.Append(token))
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/manage/{link}")).StatusCode);
     }
 
     [Fact]

@@ -67,9 +67,9 @@ public class ReminderDeliveryAtScaleTests : IAsyncLifetime
             SELECT gen_random_uuid(), 'Bulk ' || n, 'bulk' || n || '-' || @run || '@scale.test', 'bulk' || n || '-' || @run || '@scale.test', 'Any', false, @created
             FROM generate_series(1, @count) n;
             INSERT INTO cx.appointments (id, customer_id, service_id, location_id, resource_id, start, "end", blocked_until,
-                                         status, source, calendar_sequence, manage_token_hash, created_at)
+                                         status, source, calendar_sequence, created_at)
             SELECT gen_random_uuid(), c.id, @service, @location, r.id, @start, @start + interval '30 minutes', @start + interval '40 minutes',
-                   'Booked', 'Online', 0, decode(md5(c.id::text), 'hex'), @created
+                   'Booked', 'Online', 0, @created
             FROM (SELECT id, row_number() OVER (ORDER BY id) n FROM cx.customers WHERE email LIKE '%' || @run || '@scale.test') c
             JOIN (SELECT id, row_number() OVER (ORDER BY id) n FROM cx.resources WHERE name LIKE 'Bulk %') r ON r.n = c.n;
             """, connection);

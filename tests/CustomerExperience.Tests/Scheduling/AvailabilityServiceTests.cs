@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using CustomerExperience.Tests.Infrastructure;
 using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.Scheduling;
@@ -106,7 +105,7 @@ public class AvailabilityServiceTests : IAsyncLifetime
         var appointment = new Appointment
         {
             Id = Guid.NewGuid(), CustomerId = customer.Id, ServiceId = service.Id, LocationId = location.Id, ResourceId = room.Id,
-            CreatedAt = clock.GetUtcNow(), ManageTokenHash = SHA256.HashData(RandomNumberGenerator.GetBytes(32)),
+            CreatedAt = clock.GetUtcNow(),
         };
         appointment.Schedule(start, service.Duration, service.Buffer);
         if (cancelled)

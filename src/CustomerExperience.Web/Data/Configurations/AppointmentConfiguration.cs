@@ -16,7 +16,6 @@ public class AppointmentConfiguration : IEntityTypeConfiguration<Appointment>
         builder.HasOne(a => a.Location).WithMany().HasForeignKey(a => a.LocationId);
         builder.HasOne(a => a.Resource).WithMany().HasForeignKey(a => a.ResourceId);
         builder.Property(a => a.CancellationReason).HasMaxLength(400);
-        builder.HasIndex(a => a.ManageTokenHash).IsUnique();
         builder.HasIndex(a => new { a.LocationId, a.Start });
         builder.HasIndex(a => new { a.CustomerId, a.Start });
         // Availability reads the visits of a resource that end after its window opens: only upcoming ones, however long

@@ -73,16 +73,6 @@ namespace CustomerExperience.Web.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("location_id");
 
-                    b.Property<byte[]>("ManageTokenHash")
-                        .IsRequired()
-                        .HasColumnType("bytea")
-                        .HasColumnName("manage_token_hash");
-
-                    b.Property<string>("ManageTokenProtected")
-                        .HasMaxLength(400)
-                        .HasColumnType("character varying(400)")
-                        .HasColumnName("manage_token_protected");
-
                     b.Property<DateTimeOffset?>("RescheduledAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("rescheduled_at");
@@ -114,10 +104,6 @@ namespace CustomerExperience.Web.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_appointments");
 
-                    b.HasIndex("ManageTokenHash")
-                        .IsUnique()
-                        .HasDatabaseName("ix_appointments_manage_token_hash");
-
                     b.HasIndex("ServiceId")
                         .HasDatabaseName("ix_appointments_service_id");
 
@@ -134,6 +120,29 @@ namespace CustomerExperience.Web.Data.Migrations
                         .HasDatabaseName("ix_appointments_status_start");
 
                     b.ToTable("appointments", "cx");
+                });
+
+            modelBuilder.Entity("CustomerExperience.Web.Domain.AppointmentManageToken", b =>
+                {
+                    b.Property<byte[]>("Hash")
+                        .HasColumnType("bytea")
+                        .HasColumnName("hash");
+
+                    b.Property<Guid>("AppointmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("appointment_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.HasKey("Hash")
+                        .HasName("pk_appointment_manage_tokens");
+
+                    b.HasIndex("AppointmentId")
+                        .HasDatabaseName("ix_appointment_manage_tokens_appointment_id");
+
+                    b.ToTable("appointment_manage_tokens", "cx");
                 });
 
             modelBuilder.Entity("CustomerExperience.Web.Domain.AuditEntry", b =>
@@ -324,32 +333,6 @@ namespace CustomerExperience.Web.Data.Migrations
                         .HasDatabaseName("ix_customer_notes_customer_id_created_at");
 
                     b.ToTable("customer_notes", "cx");
-                });
-
-            modelBuilder.Entity("CustomerExperience.Web.Domain.DataProtectionKey", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer")
-                        .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<string>("FriendlyName")
-                        .HasMaxLength(400)
-                        .HasColumnType("character varying(400)")
-                        .HasColumnName("friendly_name");
-
-                    b.Property<string>("Xml")
-                        .IsRequired()
-                        .HasMaxLength(400)
-                        .HasColumnType("text")
-                        .HasColumnName("xml");
-
-                    b.HasKey("Id")
-                        .HasName("pk_data_protection_keys");
-
-                    b.ToTable("data_protection_keys", "cx");
                 });
 
             modelBuilder.Entity("CustomerExperience.Web.Domain.Delay", b =>
@@ -958,6 +941,32 @@ namespace CustomerExperience.Web.Data.Migrations
                     b.ToTable("staff_users", "cx");
                 });
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("text")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys", "cx");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")
@@ -1219,6 +1228,16 @@ namespace CustomerExperience.Web.Data.Migrations
                     b.Navigation("Resource");
 
                     b.Navigation("Service");
+                });
+
+            modelBuilder.Entity("CustomerExperience.Web.Domain.AppointmentManageToken", b =>
+                {
+                    b.HasOne("CustomerExperience.Web.Domain.Appointment", null)
+                        .WithMany()
+                        .HasForeignKey("AppointmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_appointment_manage_tokens_appointments_appointment_id");
                 });
 
             modelBuilder.Entity("CustomerExperience.Web.Domain.CustomerNote", b =>
