@@ -13,7 +13,7 @@ RESULTS="$CX_STATE/test-results"
 cx_install_base
 cx_apt_install chromium chromium-driver fonts-liberation
 # Tests make and drop many databases; durability buys nothing here.
-cx_start_postgres test "$PG_PORT" fsync=off synchronous_commit=off full_page_writes=off max_connections=400
+cx_start_postgres test "$PG_PORT" fsync=off synchronous_commit=off full_page_writes=off max_connections=800
 cx_start_maildev test "$SMTP_PORT" "$MAILDEV_PORT"
 cx_build Release
 

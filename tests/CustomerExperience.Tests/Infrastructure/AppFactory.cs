@@ -26,6 +26,8 @@ public class AppFactory(string connectionString) : WebApplicationFactory<Program
         ["Smtp:From"] = "appointments@northside-imaging.example",
         ["App:PublicBaseUrl"] = "http://127.0.0.1:5080",
         ["App:RunJobs"] = "false",
+        // Each idle Hangfire worker holds a connection while it listens for work; dozens of hosts share one Postgres.
+        ["Jobs:WorkerCount"] = "2",
     };
 
     public Action<IServiceCollection>? TestServices { get; set; }
