@@ -48,7 +48,11 @@ builder.Services.AddScoped<DemoData>();
 var app = builder.Build();
 
 if (!app.Environment.IsDevelopment())
-    app.UseExceptionHandler("/Error");
+{
+    // The API answers an unhandled exception with problem+json; pages with the error page.
+    app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
+    app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), pages => pages.UseExceptionHandler("/Error"));
+}
 // Pages get a friendly page for bare error statuses; the API gets problem+json.
 app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"),
     pages => pages.UseStatusCodePagesWithReExecute("/Status/{0}"));

@@ -27,7 +27,7 @@ public static class BookingApi
                 .Select(l => new LocationDto(l.Id, l.Slug, l.Name, l.AddressLine, l.City, l.Region, l.PostalCode, l.TimeZoneId, l.Phone, l.DirectionsUrl))
                 .ToListAsync(ct));
 
-        api.MapGet("/availability", GetAvailability);
+        api.MapGet("/availability", GetAvailability).RequireRateLimiting(WebSecurity.PublicReadPolicy);
         api.MapPost("/bookings", Book).RequireRateLimiting(WebSecurity.PublicWritePolicy);
         api.MapPost("/bookings/{token}/reschedule", Reschedule).RequireRateLimiting(WebSecurity.PublicWritePolicy);
         api.MapPost("/bookings/{token}/cancel", Cancel).RequireRateLimiting(WebSecurity.PublicWritePolicy);

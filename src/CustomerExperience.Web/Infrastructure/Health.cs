@@ -5,7 +5,7 @@ using Npgsql;
 
 namespace CustomerExperience.Web.Infrastructure;
 
-public class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+public partial class DatabaseHealthCheck(NpgsqlDataSource dataSource, ILogger<DatabaseHealthCheck> logger) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -17,9 +17,13 @@ public class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
         {
-            return HealthCheckResult.Unhealthy("Database unreachable: " + ex.Message);
+            LogUnreachable(logger, ex.GetType().Name, ex.Message);
+            return HealthCheckResult.Unhealthy("Database unreachable");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Health check: database unreachable ({Type}: {Reason})")]
+    private static partial void LogUnreachable(ILogger logger, string type, string reason);
 }
 
 public static class Health
@@ -39,7 +43,12 @@ public static class Health
                 return context.Response.WriteAsync(JsonSerializer.Serialize(new
                 {
                     status = report.Status.ToString(),
-                    checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description }),
+                    // /healthz is public: a check that threw reports no exception text, only that it failed.
+                    checks = report.Entries.ToDictionary(e => e.Key, e => new
+                    {
+                        status = e.Value.Status.ToString(),
+                        description = e.Value.Exception is null ? e.Value.Description : "Check failed",
+                    }),
                 }));
             },
         }).DisableRateLimiting();

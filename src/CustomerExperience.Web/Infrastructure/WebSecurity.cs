@@ -7,6 +7,7 @@ public static class WebSecurity
 {
     /// <summary>Rate-limit policy for public endpoints that write or look up tokens: per client address.</summary>
     public const string PublicWritePolicy = "public-write";
+    public const string PublicReadPolicy = "public-read";
 
     /// <param name="keyCertificate">Encrypts the Data Protection keys at rest; see <see cref="KeyStorage"/>.</param>
     public static void AddWebSecurity(this WebApplicationBuilder builder, X509Certificate2? keyCertificate)
@@ -37,6 +38,15 @@ public static class WebSecurity
                 _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = limits.GetValue("PublicWritePerMinute", 30),
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
+            // Computed reads a script could hammer (availability): generous for a person paging through days.
+            o.AddPolicy(PublicReadPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = limits.GetValue("PublicReadPerMinute", 300),
                     Window = TimeSpan.FromMinutes(1),
                     QueueLimit = 0,
                 }));

@@ -13,10 +13,10 @@ namespace CustomerExperience.Web.Journeys;
 
 /// <summary>
 /// After a completed visit: when results will be ready, in business days (weekends and the location's closures
-/// skipped), and a link to the short survey. The results part is transactional and always sent; the survey part
-/// (marketing-like) only to customers who have not opted out, with one-click unsubscribe. Key: <c>postvisit:{visit}</c>.
+/// skipped). Transactional, so sent whatever the customer's email preferences. It invites to no survey until the
+/// survey exists (the survey link's token and page stay, for links in emails sent earlier). Key: <c>postvisit:{visit}</c>.
 /// </summary>
-public class PostVisitMessages(AppDbContext db, Outbox outbox, Unsubscribe unsubscribe, IDataProtectionProvider protection,
+public class PostVisitMessages(AppDbContext db, Outbox outbox, IDataProtectionProvider protection,
     TimeProvider clock, IOptions<AppOptions> app)
 {
     /// <summary>Visits completed longer ago than this get no message (e.g. when the job was off for a long time).</summary>
@@ -65,9 +65,6 @@ public class PostVisitMessages(AppDbContext db, Outbox outbox, Unsubscribe unsub
         var customer = visit.Customer!;
         var service = visit.Service!;
         var location = visit.Location!;
-        var survey = !customer.EmailOptOut;
-        var surveyUrl = $"{app.Value.PublicBaseUrl.TrimEnd('/')}/survey/{SurveyToken(visit.Id)}";
-        var unsubscribeUrl = survey ? unsubscribe.Url(customer.Id) : null;
 
         var results = ResultsWindow(visit, service, location) is var (from, to)
             ? from == to
@@ -78,24 +75,17 @@ public class PostVisitMessages(AppDbContext db, Outbox outbox, Unsubscribe unsub
         var text = new StringBuilder().AppendLine($"Hello {customer.Greeting},").AppendLine()
             .AppendLine($"Thank you for visiting {location.Name} today.");
         if (results is not null) text.AppendLine().AppendLine(results + " We will let you know how to see them; if anything needs a closer look, we will call you.");
-        if (survey)
-            text.AppendLine().AppendLine($"How did we do? Seven quick questions, under 30 seconds: {surveyUrl}")
-                .AppendLine().AppendLine($"Don't want emails like this? Unsubscribe: {unsubscribeUrl}");
         text.AppendLine().AppendLine($"Questions? Call {location.Phone}.").AppendLine().AppendLine(app.Value.ClinicName);
 
         var html = new StringBuilder()
             .Append(EmailHtml.Start)
             .Append($"<p>Hello {H(customer.Greeting)},</p><p>Thank you for visiting {H(location.Name)} today.</p>");
         if (results is not null) html.Append($"<p><strong>{H(results)}</strong> We will let you know how to see them; if anything needs a closer look, we will call you.</p>");
-        if (survey)
-            html.Append($"<p>How did we do? <a href=\"{H(surveyUrl)}\">Seven quick questions, under 30 seconds</a>.</p>")
-                .Append($"<p style=\"color:#4a5568;font-size:.9em\">Don't want emails like this? <a href=\"{H(unsubscribeUrl!)}\">Unsubscribe</a>.</p>");
         html.Append($"<p>Questions? Call {H(location.Phone)}.</p><p>{H(app.Value.ClinicName)}</p>" + EmailHtml.End);
 
         return new EmailMessage("postvisit", $"postvisit:{visit.Id}", customer.Email, customer.FullName,
             $"Thank you for visiting {location.Name}", text.ToString(), html.ToString())
         {
-            UnsubscribeUrl = unsubscribeUrl,
             CustomerId = customer.Id,
             AppointmentId = visit.Id,
         };

@@ -39,7 +39,12 @@ public class HealthTests
         var response = await client.GetAsync("/healthz");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Contains("database", await response.Content.ReadAsStringAsync());
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("\"database\":{\"status\":\"Unhealthy\",\"description\":\"Database unreachable\"}", body);
+        // /healthz is public: no exception text, host or port of the database.
+        Assert.DoesNotContain("Exception", body);
+        Assert.DoesNotContain(postgres.Port.ToString(), body);
+        Assert.DoesNotContain("127.0.0.1", body);
 
         // And back: the app recovers by itself once Postgres returns (this also lets the scheduler shut down cleanly).
         postgres.Start();
