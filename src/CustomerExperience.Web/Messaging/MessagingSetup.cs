@@ -1,5 +1,3 @@
-using CustomerExperience.Web.Messaging.Smtp;
-
 namespace CustomerExperience.Web.Messaging;
 
 public static class MessagingSetup
@@ -9,7 +7,6 @@ public static class MessagingSetup
         builder.Services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section).ValidateDataAnnotations();
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations();
         builder.Services.AddScoped<Outbox>();
-        builder.Services.AddSingleton<SmtpConnectionPool>();
         builder.Services.AddSingleton<SmtpEmailSender>();
         builder.Services.AddSingleton<OutboxDispatcher>();
     }

@@ -1,8 +1,8 @@
 using System.Net.Sockets;
-using System.Security.Authentication;
 using System.Threading.Channels;
 using CustomerExperience.Web.Domain;
-using CustomerExperience.Web.Messaging.Smtp;
+using MailKit;
+using MailKit.Net.Smtp;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -64,7 +64,7 @@ public partial class OutboxDispatcher(
                         await sender.SendAsync(email, ct);
                         accepted.Writer.TryWrite(email.Id);
                     }
-                    catch (Exception ex) when (ex is SmtpReplyException or IOException or SocketException or TimeoutException or AuthenticationException or FormatException)
+                    catch (Exception ex) when (IsDeliveryFailure(ex))
                     {
                         var error = Describe(ex, email.ToAddress);
                         if (email.Attempts >= options.MaxAttempts)
@@ -181,10 +181,19 @@ public partial class OutboxDispatcher(
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// What MailKit, the network and the message builder throw when this attempt failed (a refusal, a broken or timed-out
+    /// connection, TLS or AUTH refused, no STARTTLS or 8BITMIME, a bad address); anything else is a bug and surfaces.
+    /// </summary>
+    private static bool IsDeliveryFailure(Exception ex) =>
+        ex is CommandException or ProtocolException or ServiceNotConnectedException or ServiceNotAuthenticatedException
+            or MailKit.Security.AuthenticationException or MailKit.Security.SslHandshakeException or System.Security.Authentication.AuthenticationException
+            or IOException or SocketException or TimeoutException or NotSupportedException or FormatException or UndeliverableException;
+
     /// <summary>The error as stored and logged: no recipient address in it.</summary>
     private static string Describe(Exception ex, string recipient)
     {
-        var detail = ex is SmtpReplyException ? $"SMTP {ex.Message}" : $"{ex.GetType().Name}: {ex.Message}";
+        var detail = ex is SmtpCommandException smtp ? $"SMTP {(int)smtp.StatusCode} {smtp.Message}" : $"{ex.GetType().Name}: {ex.Message}";
         if (ex.InnerException is not null)
             detail += $" ← {ex.InnerException.GetType().Name}: {ex.InnerException.Message}";
         detail = detail.Replace(recipient, "<recipient>", StringComparison.OrdinalIgnoreCase);

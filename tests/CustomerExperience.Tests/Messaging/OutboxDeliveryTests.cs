@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text;
 using CustomerExperience.Tests.Infrastructure;
 using CustomerExperience.Web.Data;
 using CustomerExperience.Web.Domain;
@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
+using MimeKit;
 using Npgsql;
 
 namespace CustomerExperience.Tests.Messaging;
@@ -70,14 +71,22 @@ public class OutboxDeliveryTests : IAsyncLifetime
         Assert.Equal(0, second.Claimed);
         var delivered = Assert.Single(await MailDev.WaitForAsync(to));
         Assert.Equal("Your visit on Tuesday — confirmed", delivered.GetProperty("subject").GetString());
-        var source = await MailDev.SourceAsync(delivered);
-        Assert.Contains("multipart/mixed", source);
-        Assert.Contains("multipart/alternative", source);
-        Assert.Contains("text/plain", source);
-        Assert.Contains("text/html", source);
-        Assert.Matches("text/calendar;[^\r\n]*method=REQUEST", source);
-        Assert.Contains("invite.ics", source);
-        Assert.Contains(SmtpEmailSender.MessageId(message.IdempotencyKey, "northside-imaging.example"), source);
+        var parsed = await MimeMessage.LoadAsync(new MemoryStream(Encoding.UTF8.GetBytes(await MailDev.SourceAsync(delivered))));
+        Assert.Equal(SmtpEmailSender.MessageId(message.IdempotencyKey, "northside-imaging.example"), $"<{parsed.MessageId}>");
+        var recipient = Assert.Single(parsed.To.Mailboxes);
+        Assert.Equal(("Ada Lovelace", to), (recipient.Name, recipient.Address));
+        var mixed = Assert.IsType<Multipart>(parsed.Body);
+        Assert.Equal("multipart/mixed", mixed.ContentType.MimeType);
+        var alternative = Assert.IsType<MultipartAlternative>(mixed[0]);
+        Assert.Equal(["text/plain", "text/html", "text/calendar"], alternative.Select(p => p.ContentType.MimeType));
+        Assert.Equal("Plain text: see you Tuesday.", parsed.TextBody!.TrimEnd('\r', '\n'));
+        Assert.Equal("<p>HTML: see you <strong>Tuesday</strong>.</p>", parsed.HtmlBody!.TrimEnd('\r', '\n'));
+        var calendar = (TextPart)alternative[2];
+        Assert.Equal("REQUEST", calendar.ContentType.Parameters["method"]);
+        Assert.Equal(Ics, Decoded(calendar));
+        var attachment = Assert.IsType<MimePart>(mixed[1]);
+        Assert.Equal(("application/ics", "invite.ics"), (attachment.ContentType.MimeType, attachment.FileName));
+        Assert.Equal(Ics, Decoded(attachment));
         Assert.Equal(OutboundEmailStatus.Sent, (await RowAsync(to)).Status);
     }
 
@@ -169,7 +178,7 @@ public class OutboxDeliveryTests : IAsyncLifetime
         Assert.Equal(OutboundEmailStatus.Pending, row.Status);
         Assert.Equal(1, row.Attempts);
         Assert.Equal(clock.GetUtcNow().AddSeconds(30), row.NextAttemptAt);
-        Assert.Contains("550 5.1.1 <<recipient>>: mailbox unavailable", row.LastError);
+        Assert.Equal("SMTP 550 5.1.1 <<recipient>>: mailbox unavailable", row.LastError);
         Assert.DoesNotContain(to, row.LastError);
     }
 
@@ -228,6 +237,13 @@ public class OutboxDeliveryTests : IAsyncLifetime
         Assert.Equal(0, whileLeased.Claimed);
         Assert.Equal(1, afterLease.Sent);
         Assert.Single(await MailDev.WaitForAsync(to));
+    }
+
+    private static string Decoded(MimePart part)
+    {
+        using var bytes = new MemoryStream();
+        part.Content!.DecodeTo(bytes);
+        return Encoding.UTF8.GetString(bytes.ToArray());
     }
 
     private OutboxDispatcher Dispatcher => app.Services.GetRequiredService<OutboxDispatcher>();
