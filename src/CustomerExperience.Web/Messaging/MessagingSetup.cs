@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace CustomerExperience.Web.Messaging;
 
 public static class MessagingSetup
@@ -5,7 +7,10 @@ public static class MessagingSetup
     public static void AddMessaging(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section).ValidateDataAnnotations();
-        builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations();
+        builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations()
+            .Validate<IOptions<SmtpOptions>>(
+                (outbox, smtp) => outbox.Lease > 3 * TimeSpan.FromSeconds(smtp.Value.TimeoutSeconds),
+                "Outbox:Lease must be longer than three times Smtp:TimeoutSeconds, the longest one send may take.");
         builder.Services.AddScoped<Outbox>();
         builder.Services.AddSingleton<SmtpEmailSender>();
         builder.Services.AddSingleton<OutboxDispatcher>();

@@ -26,21 +26,32 @@ public sealed class SmtpEmailSender(IOptions<SmtpOptions> options, TimeProvider 
     private readonly ConcurrentStack<(Connection Connection, long IdleSince)> idle = new();
     private volatile bool disposed;
 
-    /// <summary>Returns once the server accepted the message.</summary>
-    public async Task SendAsync(OutboundEmail email, CancellationToken cancellationToken)
+    /// <summary>
+    /// The longest a send takes once started, failure included: a kept connection found dead, a new one opened, the
+    /// message sent, each step within Smtp:TimeoutSeconds.
+    /// </summary>
+    public TimeSpan LongestSend => 3 * TimeSpan.FromSeconds(smtp.TimeoutSeconds);
+
+    /// <summary>
+    /// Returns true once the server accepted the message, false without sending anything when no connection was free
+    /// before <paramref name="startBy"/> (the caller's lease would not cover the send).
+    /// </summary>
+    public async Task<bool> SendAsync(OutboundEmail email, DateTimeOffset startBy, CancellationToken cancellationToken)
     {
         var message = BuildMessage(email);
         ObjectDisposedException.ThrowIf(disposed, this);
         await slots.WaitAsync(cancellationToken);
         try
         {
+            if (clock.GetUtcNow() > startBy)
+                return false;
             if (await TakeIdleAsync() is { } reused)
             {
                 try
                 {
                     await reused.SendAsync(message, cancellationToken);
                     await ReturnAsync(reused);
-                    return;
+                    return true;
                 }
                 catch (Exception) when (!reused.IsUsable && !reused.MessageMayHaveLeft && !cancellationToken.IsCancellationRequested)
                 {
@@ -59,6 +70,7 @@ public sealed class SmtpEmailSender(IOptions<SmtpOptions> options, TimeProvider 
             try
             {
                 await connection.SendAsync(message, cancellationToken);
+                return true;
             }
             finally
             {

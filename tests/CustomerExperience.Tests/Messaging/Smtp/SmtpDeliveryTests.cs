@@ -17,6 +17,7 @@ namespace CustomerExperience.Tests.Messaging.Smtp;
 public class SmtpDeliveryTests
 {
     private const string From = "appointments@northside-imaging.example";
+    private static readonly DateTimeOffset Always = DateTimeOffset.MaxValue;
     private readonly string domain = $"{Guid.NewGuid():N}.smtp.test";
 
     private static SmtpOptions Settings(int port, int timeoutSeconds = 10) => new()
@@ -47,7 +48,7 @@ public class SmtpDeliveryTests
         const int count = 300;
         await using var sender = Sender(Settings(TestSettings.SmtpPort));
         for (var n = 0; n < count; n++)
-            await sender.SendAsync(Message(n), default);
+            await sender.SendAsync(Message(n), Always, default);
 
         var received = await ReceivedAsync(count);
         Assert.Equal(count, received.Count);
@@ -64,12 +65,25 @@ public class SmtpDeliveryTests
     }
 
     [Fact]
+    public async Task A_send_that_cannot_start_in_time_returns_false_without_connecting()
+    {
+        await using var server = new ScriptedSmtpServer();
+        await using var sender = Sender(Settings(server.Port));
+
+        Assert.False(await sender.SendAsync(Message(0), startBy: DateTimeOffset.UtcNow.AddSeconds(-1), default));
+
+        Assert.Equal(0, server.Connections);
+        Assert.True(await sender.SendAsync(Message(1), Always, default));
+        Assert.Equal(1, server.MessagesReceived);
+    }
+
+    [Fact]
     public async Task A_non_ascii_address_reaches_a_server_that_offers_SMTPUTF8()
     {
         var to = $"zoë.ångström@{domain}";
         await using var sender = Sender(Settings(TestSettings.SmtpPort));
 
-        await sender.SendAsync(Message(0, to), default);
+        await sender.SendAsync(Message(0, to), Always, default);
 
         var received = Assert.Single(await ReceivedAsync(1));
         Assert.Equal(to, received.GetProperty("envelope").GetProperty("to")[0].GetProperty("address").GetString());
@@ -82,11 +96,11 @@ public class SmtpDeliveryTests
         await using var server = new ScriptedSmtpServer("PIPELINING\n8BITMIME");
         await using var sender = Sender(Settings(server.Port));
 
-        var error = await Assert.ThrowsAsync<UndeliverableException>(() => sender.SendAsync(Message(0, $"zoë@{domain}"), default));
+        var error = await Assert.ThrowsAsync<UndeliverableException>(() => sender.SendAsync(Message(0, $"zoë@{domain}"), Always, default));
 
         Assert.Contains("SMTPUTF8", error.Message);
         Assert.DoesNotContain(server.Lines, l => l.StartsWith("MAIL FROM", StringComparison.Ordinal));
-        await sender.SendAsync(Message(1), default); // the connection carries on
+        await sender.SendAsync(Message(1), Always, default); // the connection carries on
         Assert.Equal(1, server.MessagesReceived);
         Assert.Equal(1, server.Connections);
     }
@@ -99,11 +113,11 @@ public class SmtpDeliveryTests
         await using var sender = Sender(Settings(proxy.Port));
 
         for (var n = 0; n < 20; n++)
-            await sender.SendAsync(Message(n), default);
+            await sender.SendAsync(Message(n), Always, default);
         await proxy.StopAsync(); // cuts the pooled connection, as a server restart would
         proxy.Start();
         for (var n = 20; n < 40; n++)
-            await sender.SendAsync(Message(n), default);
+            await sender.SendAsync(Message(n), Always, default);
 
         var received = await ReceivedAsync(40);
         Assert.Equal(Enumerable.Range(0, 40).Select(To).Order(), received.Select(m => m.GetProperty("to")[0].GetProperty("address").GetString()!).Order());
@@ -119,7 +133,7 @@ public class SmtpDeliveryTests
         options.Password = "s3cret";
         await using var sender = Sender(options);
 
-        var error = await Assert.ThrowsAsync<NotSupportedException>(() => sender.SendAsync(Message(0), default));
+        var error = await Assert.ThrowsAsync<NotSupportedException>(() => sender.SendAsync(Message(0), Always, default));
 
         Assert.Contains("STARTTLS", error.Message);
         Assert.DoesNotContain(server.Lines, l => l.StartsWith("MAIL FROM", StringComparison.Ordinal) || l.StartsWith("AUTH", StringComparison.Ordinal));
@@ -145,7 +159,7 @@ public class SmtpDeliveryTests
         options.Password = "s3cret";
         await using var sender = Sender(options);
 
-        await Assert.ThrowsAsync<SslHandshakeException>(() => sender.SendAsync(Message(0), default));
+        await Assert.ThrowsAsync<SslHandshakeException>(() => sender.SendAsync(Message(0), Always, default));
 
         if (security == SmtpSecurity.StartTls)
             Assert.Contains("STARTTLS", server.Lines);
@@ -163,9 +177,9 @@ public class SmtpDeliveryTests
         };
         await using var sender = Sender(Settings(server.Port));
 
-        await sender.SendAsync(Message(0), default);
-        var refused = await Assert.ThrowsAsync<SmtpCommandException>(() => sender.SendAsync(Message(1), default));
-        await sender.SendAsync(Message(2), default);
+        await sender.SendAsync(Message(0), Always, default);
+        var refused = await Assert.ThrowsAsync<SmtpCommandException>(() => sender.SendAsync(Message(1), Always, default));
+        await sender.SendAsync(Message(2), Always, default);
 
         Assert.Equal(SmtpStatusCode.MailboxUnavailable, refused.StatusCode);
         Assert.Equal(SmtpErrorCode.RecipientNotAccepted, refused.ErrorCode);
@@ -182,7 +196,7 @@ public class SmtpDeliveryTests
         await using var server = new ScriptedSmtpServer();
         await using var sender = Sender(Settings(server.Port));
 
-        await sender.SendAsync(Message(0), default);
+        await sender.SendAsync(Message(0), Always, default);
 
         var lines = server.Lines.ToList();
         var data = lines[(lines.IndexOf("DATA") + 1)..lines.LastIndexOf(".")];
@@ -203,8 +217,8 @@ public class SmtpDeliveryTests
         options.Password = "s3cret";
         await using var sender = Sender(options);
 
-        await sender.SendAsync(Message(0), default);
-        await sender.SendAsync(Message(1), default);
+        await sender.SendAsync(Message(0), Always, default);
+        await sender.SendAsync(Message(1), Always, default);
 
         var lines = server.Lines.ToList();
         var auth = lines.IndexOf(expected);
@@ -225,8 +239,8 @@ public class SmtpDeliveryTests
             ? "421 4.3.2 shutting down" : null;
         await using var sender = Sender(Settings(server.Port));
 
-        await sender.SendAsync(Message(0), default);
-        await sender.SendAsync(Message(1), default);
+        await sender.SendAsync(Message(0), Always, default);
+        await sender.SendAsync(Message(1), Always, default);
 
         Assert.Equal(2, server.MessagesReceived);
         Assert.Equal(2, server.Connections);
@@ -240,9 +254,9 @@ public class SmtpDeliveryTests
             ? "421 4.3.2 shutting down" : null;
         await using var sender = Sender(Settings(server.Port));
 
-        await sender.SendAsync(Message(0), default);
-        await sender.SendAsync(Message(1), default);
-        await sender.SendAsync(Message(2), default);
+        await sender.SendAsync(Message(0), Always, default);
+        await sender.SendAsync(Message(1), Always, default);
+        await sender.SendAsync(Message(2), Always, default);
 
         Assert.Equal(3, server.MessagesReceived);
         Assert.Equal(2, server.Connections);
@@ -257,9 +271,9 @@ public class SmtpDeliveryTests
         server.Reply = (line, _) => line == "end of data" && server.MessagesReceived == 2 ? reply : null;
         await using var sender = Sender(Settings(server.Port));
 
-        await sender.SendAsync(Message(0), default);
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => sender.SendAsync(Message(1), default));
-        await sender.SendAsync(Message(2), default);
+        await sender.SendAsync(Message(0), Always, default);
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => sender.SendAsync(Message(1), Always, default));
+        await sender.SendAsync(Message(2), Always, default);
 
         Assert.True(error is SmtpProtocolException or SmtpCommandException or IOException, error.ToString());
         // Whether the server kept it is unknown: only the outbox may decide to send it again, later.
@@ -276,9 +290,9 @@ public class SmtpDeliveryTests
         await using var sender = Sender(Settings(server.Port, timeoutSeconds: 1));
 
         var started = TimeProvider.System.GetTimestamp();
-        await Assert.ThrowsAsync<TimeoutException>(() => sender.SendAsync(Message(0), default).WaitAsync(TimeSpan.FromSeconds(20)));
+        await Assert.ThrowsAsync<TimeoutException>(() => sender.SendAsync(Message(0), Always, default).WaitAsync(TimeSpan.FromSeconds(20)));
         var elapsed = TimeProvider.System.GetElapsedTime(started);
-        await sender.SendAsync(Message(1), default);
+        await sender.SendAsync(Message(1), Always, default);
 
         Assert.InRange(elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(10));
         Assert.Equal(2, server.Connections);
@@ -291,7 +305,7 @@ public class SmtpDeliveryTests
         await using var server = new ScriptedSmtpServer { Reply = (line, _) => line == "greeting" ? ScriptedSmtpServer.Silence : null };
         await using var sender = Sender(Settings(server.Port, timeoutSeconds: 1));
 
-        await Assert.ThrowsAsync<TimeoutException>(() => sender.SendAsync(Message(0), default).WaitAsync(TimeSpan.FromSeconds(20)));
+        await Assert.ThrowsAsync<TimeoutException>(() => sender.SendAsync(Message(0), Always, default).WaitAsync(TimeSpan.FromSeconds(20)));
     }
 
     [Fact]
@@ -302,13 +316,13 @@ public class SmtpDeliveryTests
         await using var sender = Sender(Settings(server.Port));
         using var cancel = new CancellationTokenSource();
 
-        var sending = sender.SendAsync(Message(0), cancel.Token);
+        var sending = sender.SendAsync(Message(0), Always, cancel.Token);
         await Eventually.TrueAsync(() => Task.FromResult(server.Lines.Any(l => l.StartsWith("MAIL FROM", StringComparison.Ordinal))),
             TimeSpan.FromSeconds(10), "MAIL FROM at the server");
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
-        await sender.SendAsync(Message(1), default);
+        await sender.SendAsync(Message(1), Always, default);
         Assert.Equal(2, server.Connections);
     }
 
