@@ -13,7 +13,7 @@ public class TwoDeliveryWorkersTests
     [Fact]
     public async Task Two_workers_on_one_outbox_send_every_message_once_and_leave_every_row_sent()
     {
-        const int count = 400;
+        const int count = 300;
         var connectionString = await TestDatabases.CreateAsync(nameof(TwoDeliveryWorkersTests));
         var domain = $"{Guid.NewGuid():N}.workers.test";
         // Small batches and few connections each, so the two keep claiming next to each other.
