@@ -1,4 +1,4 @@
-using CustomerExperience.Web.Messaging.Smtp;
+using Microsoft.Extensions.Options;
 
 namespace CustomerExperience.Web.Messaging;
 
@@ -7,10 +7,12 @@ public static class MessagingSetup
     public static void AddMessaging(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section).ValidateDataAnnotations();
-        builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations();
+        builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations()
+            .Validate<IOptions<SmtpOptions>>(
+                (outbox, smtp) => outbox.Lease > 3 * TimeSpan.FromSeconds(smtp.Value.TimeoutSeconds),
+                "Outbox:Lease must be longer than three times Smtp:TimeoutSeconds, the longest one send may take.");
         builder.Services.AddScoped<Outbox>();
         builder.Services.AddScoped<OutboxCommitHook>();
-        builder.Services.AddSingleton<SmtpConnectionPool>();
         builder.Services.AddSingleton<SmtpEmailSender>();
         builder.Services.AddSingleton<OutboxDispatcher>();
     }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using MailKit.Security;
 
 namespace CustomerExperience.Web.Messaging;
 
@@ -12,8 +13,19 @@ public class SmtpOptions
     [Range(1, 65535, ErrorMessage = "Smtp:Port must be between 1 and 65535.")]
     public int Port { get; set; } = 587;
 
-    /// <summary>STARTTLS. On by default; only a loopback test server like maildev goes without it.</summary>
+    /// <summary>STARTTLS. On by default; only a loopback test server like maildev goes without it. <see cref="Security"/> overrides it.</summary>
     public bool EnableSsl { get; set; } = true;
+
+    /// <summary>StartTls (port 587), SslOnConnect (implicit TLS, port 465) or None; unset, it follows <see cref="EnableSsl"/>.</summary>
+    public SmtpSecurity? Security { get; set; }
+
+    /// <summary>Certificates are always checked; there is no setting to accept an untrusted one.</summary>
+    public SecureSocketOptions SocketOptions => (Security ?? (EnableSsl ? SmtpSecurity.StartTls : SmtpSecurity.None)) switch
+    {
+        SmtpSecurity.StartTls => SecureSocketOptions.StartTls,
+        SmtpSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
+        _ => SecureSocketOptions.None,
+    };
 
     public string? Username { get; set; }
     public string? Password { get; set; }
@@ -30,6 +42,13 @@ public class SmtpOptions
     /// <summary>Kept-open SMTP connections of the outbox, and so messages in flight at once.</summary>
     [Range(1, 64)]
     public int MaxParallel { get; set; } = 16;
+}
+
+public enum SmtpSecurity
+{
+    StartTls,
+    SslOnConnect,
+    None,
 }
 
 public class OutboxOptions

@@ -31,6 +31,9 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     /// <summary>When set, STARTTLS upgrades the connection with this certificate (add STARTTLS to <see cref="Extensions"/>).</summary>
     public X509Certificate2? Certificate { get; init; }
 
+    /// <summary>With <see cref="Certificate"/>: TLS from the first byte (port 465 style) instead of STARTTLS.</summary>
+    public bool ImplicitTls { get; init; }
+
     /// <summary>EHLO keywords, one per line (e.g. "AUTH PLAIN LOGIN").</summary>
     public string Extensions { get; set; }
 
@@ -82,6 +85,12 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
         {
             using var _ = client;
             Stream stream = client.GetStream();
+            if (ImplicitTls && Certificate is not null)
+            {
+                var implicitTls = new SslStream(stream);
+                await implicitTls.AuthenticateAsServerAsync(Certificate);
+                stream = implicitTls;
+            }
             var reader = new StreamReader(stream, Encoding.Latin1);
             async Task SendAsync(string text) => await stream.WriteAsync(Encoding.ASCII.GetBytes(text + "\r\n"), stop.Token);
 

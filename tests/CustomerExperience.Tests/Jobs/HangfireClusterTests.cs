@@ -97,7 +97,9 @@ public class HangfireClusterTests : IAsyncLifetime
         using var first = StartAppProcess(new()
         {
             ["Smtp__Port"] = silentPort.ToString(),
-            ["Smtp__TimeoutSeconds"] = "300",
+            // Long enough to be killed mid-wait; a send must fit three timeouts into the lease.
+            ["Smtp__TimeoutSeconds"] = "3",
+            ["Outbox__Lease"] = "00:00:10",
         });
         var options = new PostgreSqlStorageOptions { SchemaName = JobsSetup.Schema, PrepareSchemaIfNecessary = false };
         var storage = new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connectionString, options, null), options);
@@ -114,8 +116,8 @@ public class HangfireClusterTests : IAsyncLifetime
 
         await using var second = Node()
             .With("Jobs:InvisibilityTimeout", "00:00:05")
-            .With("Jobs:OutboxSweep", "0 0 0 1 1 *")
-            .With("Outbox:Lease", "00:00:03");
+            // The sweep sends the row once the killed node's lease on it has run out.
+            .With("Jobs:OutboxSweep", "* * * * * *");
         _ = second.Server;
 
         await Eventually.TrueAsync(() => Task.FromResult(storage.GetMonitoringApi().JobDetails(jobId).History[0].StateName == "Succeeded"),
@@ -148,7 +150,6 @@ public class HangfireClusterTests : IAsyncLifetime
             ["App__RunJobs"] = "true",
             ["Jobs__OutboxSweep"] = "0 0 0 1 1 *",
             ["Jobs__QueuePollInterval"] = "00:00:01",
-            ["Outbox__Lease"] = "00:00:03",
         };
         foreach (var (key, value) in settings)
             environment[key] = value;

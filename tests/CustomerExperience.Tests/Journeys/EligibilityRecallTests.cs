@@ -123,7 +123,7 @@ public class EligibilityRecallTests : IAsyncLifetime
         Assert.Contains($"locationId={clinic.LocationId}", bookLink);
         Assert.Contains("coveredFrom=2026-12-18", bookLink);
         var source = await MailDev.SourceAsync(message);
-        var unsubscribe = Regex.Match(source, @"List-Unsubscribe: <http://127\.0\.0\.1:5080(/unsubscribe/[^>]+)>").Groups[1].Value;
+        var unsubscribe = Regex.Match(source, @"List-Unsubscribe:\s+<http://127\.0\.0\.1:5080(/unsubscribe/[^>]+)>").Groups[1].Value;
         Assert.Contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click", source);
 
         // The booking page from the link says when coverage starts and begins on that day.

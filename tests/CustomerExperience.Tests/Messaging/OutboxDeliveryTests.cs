@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text;
 using CustomerExperience.Tests.Infrastructure;
 using CustomerExperience.Web.Data;
 using CustomerExperience.Web.Domain;
@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
+using MimeKit;
 using Npgsql;
 
 namespace CustomerExperience.Tests.Messaging;
@@ -70,14 +71,22 @@ public class OutboxDeliveryTests : IAsyncLifetime
         Assert.Equal(0, second.Claimed);
         var delivered = Assert.Single(await MailDev.WaitForAsync(to));
         Assert.Equal("Your visit on Tuesday — confirmed", delivered.GetProperty("subject").GetString());
-        var source = await MailDev.SourceAsync(delivered);
-        Assert.Contains("multipart/mixed", source);
-        Assert.Contains("multipart/alternative", source);
-        Assert.Contains("text/plain", source);
-        Assert.Contains("text/html", source);
-        Assert.Matches("text/calendar;[^\r\n]*method=REQUEST", source);
-        Assert.Contains("invite.ics", source);
-        Assert.Contains(SmtpEmailSender.MessageId(message.IdempotencyKey, "northside-imaging.example"), source);
+        var parsed = await MimeMessage.LoadAsync(new MemoryStream(Encoding.UTF8.GetBytes(await MailDev.SourceAsync(delivered))));
+        Assert.Equal(SmtpEmailSender.MessageId(message.IdempotencyKey, "northside-imaging.example"), $"<{parsed.MessageId}>");
+        var recipient = Assert.Single(parsed.To.Mailboxes);
+        Assert.Equal(("Ada Lovelace", to), (recipient.Name, recipient.Address));
+        var mixed = Assert.IsType<Multipart>(parsed.Body);
+        Assert.Equal("multipart/mixed", mixed.ContentType.MimeType);
+        var alternative = Assert.IsType<MultipartAlternative>(mixed[0]);
+        Assert.Equal(["text/plain", "text/html", "text/calendar"], alternative.Select(p => p.ContentType.MimeType));
+        Assert.Equal("Plain text: see you Tuesday.", parsed.TextBody!.TrimEnd('\r', '\n'));
+        Assert.Equal("<p>HTML: see you <strong>Tuesday</strong>.</p>", parsed.HtmlBody!.TrimEnd('\r', '\n'));
+        var calendar = (TextPart)alternative[2];
+        Assert.Equal("REQUEST", calendar.ContentType.Parameters["method"]);
+        Assert.Equal(Ics, Decoded(calendar));
+        var attachment = Assert.IsType<MimePart>(mixed[1]);
+        Assert.Equal(("application/ics", "invite.ics"), (attachment.ContentType.MimeType, attachment.FileName));
+        Assert.Equal(Ics, Decoded(attachment));
         Assert.Equal(OutboundEmailStatus.Sent, (await RowAsync(to)).Status);
     }
 
@@ -147,19 +156,41 @@ public class OutboxDeliveryTests : IAsyncLifetime
         smtp.Start();
     }
 
-    [Fact]
-    public async Task A_refusal_by_the_server_is_a_failed_attempt_with_its_reply_as_last_error()
+    [Theory]
+    [InlineData("550 5.1.1", "mailbox unavailable")]
+    [InlineData("553 5.1.3", "bad address syntax")]
+    public async Task A_permanent_refusal_goes_dead_after_one_attempt_with_its_reply_as_last_error(string code, string text)
     {
         var to = MailDev.UniqueAddress("refused");
         await using var server = new ScriptedSmtpServer
         {
-            Reply = (line, _) => line.StartsWith("RCPT TO:", StringComparison.Ordinal) ? $"550 5.1.1 {line[8..]}: mailbox unavailable" : null,
+            Reply = (line, _) => line.StartsWith("RCPT TO:", StringComparison.Ordinal) ? $"{code} {line[8..]}: {text}" : null,
         };
-        await using var refusing = new AppFactory(app.ConnectionString)
+        await using var refusing = AppOn(server.Port);
+        await EnqueueCommittedAsync(Message(to));
+
+        var result = await refusing.Services.GetRequiredService<OutboxDispatcher>().DeliverBatchAsync(default);
+        clock.Advance(TimeSpan.FromHours(3));
+        var later = await refusing.Services.GetRequiredService<OutboxDispatcher>().DeliverBatchAsync(default);
+
+        Assert.Equal(1, result.Dead);
+        Assert.Equal(0, later.Claimed);
+        var row = await RowAsync(to);
+        Assert.Equal(OutboundEmailStatus.Dead, row.Status);
+        Assert.Equal(1, row.Attempts);
+        Assert.Equal($"SMTP {code[..3]} {code[4..]} <<recipient>>: {text}", row.LastError);
+        Assert.DoesNotContain(to, row.LastError);
+    }
+
+    [Fact]
+    public async Task A_transient_refusal_is_retried_with_backoff()
+    {
+        var to = MailDev.UniqueAddress("greylisted");
+        await using var server = new ScriptedSmtpServer
         {
-            TestServices = services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)),
+            Reply = (line, _) => line.StartsWith("RCPT TO:", StringComparison.Ordinal) ? "451 4.7.1 greylisted, try again later" : null,
         };
-        refusing.With("Smtp:Port", server.Port.ToString());
+        await using var refusing = AppOn(server.Port);
         await EnqueueCommittedAsync(Message(to));
 
         var result = await refusing.Services.GetRequiredService<OutboxDispatcher>().DeliverBatchAsync(default);
@@ -169,8 +200,107 @@ public class OutboxDeliveryTests : IAsyncLifetime
         Assert.Equal(OutboundEmailStatus.Pending, row.Status);
         Assert.Equal(1, row.Attempts);
         Assert.Equal(clock.GetUtcNow().AddSeconds(30), row.NextAttemptAt);
-        Assert.Contains("550 5.1.1 <<recipient>>: mailbox unavailable", row.LastError);
-        Assert.DoesNotContain(to, row.LastError);
+        Assert.Equal("SMTP 451 4.7.1 greylisted, try again later", row.LastError);
+    }
+
+    [Fact]
+    public async Task A_refused_sender_address_is_retried_rather_than_killing_every_message()
+    {
+        var to = MailDev.UniqueAddress("badsender");
+        await using var server = new ScriptedSmtpServer
+        {
+            Reply = (line, _) => line.StartsWith("MAIL FROM:", StringComparison.Ordinal) ? "553 5.7.1 sender address rejected" : null,
+        };
+        await using var refusing = AppOn(server.Port);
+        await EnqueueCommittedAsync(Message(to));
+
+        var result = await refusing.Services.GetRequiredService<OutboxDispatcher>().DeliverBatchAsync(default);
+
+        Assert.Equal(1, result.Retried);
+        Assert.Equal(OutboundEmailStatus.Pending, (await RowAsync(to)).Status);
+    }
+
+    [Theory]
+    [InlineData("451 4.3.0 try again later")]
+    [InlineData("554 5.7.1 rejected")]
+    [InlineData("250 2.0.0 queued")]
+    public async Task A_late_worker_whose_lease_ran_out_cannot_overwrite_what_the_next_worker_recorded(string lateReply)
+    {
+        var to = MailDev.UniqueAddress("late");
+        using var dataReceived = new SemaphoreSlim(0);
+        using var answer = new SemaphoreSlim(0);
+        await using var slow = new ScriptedSmtpServer
+        {
+            Reply = (line, _) =>
+            {
+                if (line != "end of data") return null;
+                dataReceived.Release();
+                answer.Wait(TimeSpan.FromSeconds(30));
+                return lateReply;
+            },
+        };
+        await using var late = AppOn(slow.Port);
+        await EnqueueCommittedAsync(Message(to));
+
+        var lateDelivery = late.Services.GetRequiredService<OutboxDispatcher>().DeliverBatchAsync(default);
+        Assert.True(await dataReceived.WaitAsync(TimeSpan.FromSeconds(30)), "the late worker's message reached its server");
+        clock.Advance(TimeSpan.FromMinutes(3)); // its lease runs out while it waits for the reply
+        var next = await Dispatcher.DeliverBatchAsync(default);
+        var sentAt = (await RowAsync(to)).SentAt;
+        clock.Advance(TimeSpan.FromSeconds(5));
+        answer.Release();
+        await lateDelivery;
+
+        Assert.Equal(1, next.Sent);
+        var row = await RowAsync(to);
+        Assert.Equal(OutboundEmailStatus.Sent, row.Status);
+        Assert.Equal(2, row.Attempts);
+        Assert.Equal(sentAt, row.SentAt);
+        Assert.Null(row.LastError);
+        Assert.Null(row.LeaseUntil);
+        Assert.Single(await MailDev.WaitForAsync(to));
+    }
+
+    [Fact]
+    public async Task A_send_that_could_outlast_the_lease_is_not_started_and_its_row_is_given_back_unspent()
+    {
+        // Each message takes a minute of the clock; the lease is 2 minutes and one send may take 3 × 10 s.
+        await using var server = new ScriptedSmtpServer
+        {
+            Reply = (line, _) =>
+            {
+                if (line == "end of data") clock.Advance(TimeSpan.FromMinutes(1));
+                return null;
+            },
+        };
+        await using var slow = AppOn(server.Port);
+        slow.With("Smtp:MaxParallel", "1").With("Smtp:TimeoutSeconds", "10");
+        var addresses = Enumerable.Range(0, 4).Select(_ => MailDev.UniqueAddress("leasecover")).ToList();
+        foreach (var to in addresses)
+            await EnqueueCommittedAsync(Message(to));
+        var dispatcher = slow.Services.GetRequiredService<OutboxDispatcher>();
+
+        var first = await dispatcher.DeliverBatchAsync(default);
+        var givenBack = await RowsAsync(addresses, OutboundEmailStatus.Pending);
+        var second = await dispatcher.DeliverBatchAsync(default);
+
+        Assert.Equal((2, 2), (first.Sent, first.Deferred));
+        Assert.Equal(2, givenBack.Count);
+        Assert.All(givenBack, row => Assert.Equal(0, row.Attempts));
+        Assert.All(givenBack, row => Assert.Null(row.LeaseUntil));
+        Assert.Equal(2, second.Sent);
+        Assert.Equal(4, server.MessagesReceived);
+        Assert.All(await RowsAsync(addresses, OutboundEmailStatus.Sent), row => Assert.Equal(1, row.Attempts));
+    }
+
+    [Fact]
+    public void A_lease_shorter_than_the_longest_send_is_refused_at_start_up()
+    {
+        using var bad = new AppFactory(app.ConnectionString).With("Outbox:Lease", "00:01:00").With("Smtp:TimeoutSeconds", "30");
+
+        var error = Assert.ThrowsAny<Exception>(() => bad.Services.GetRequiredService<OutboxDispatcher>());
+
+        Assert.Contains("Outbox:Lease must be longer than three times Smtp:TimeoutSeconds", error.ToString());
     }
 
     [Fact]
@@ -228,6 +358,24 @@ public class OutboxDeliveryTests : IAsyncLifetime
         Assert.Equal(0, whileLeased.Claimed);
         Assert.Equal(1, afterLease.Sent);
         Assert.Single(await MailDev.WaitForAsync(to));
+    }
+
+    private static string Decoded(MimePart part)
+    {
+        using var bytes = new MemoryStream();
+        part.Content!.DecodeTo(bytes);
+        return Encoding.UTF8.GetString(bytes.ToArray());
+    }
+
+    private AppFactory AppOn(int smtpPort) => new AppFactory(app.ConnectionString)
+    {
+        TestServices = services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)),
+    }.With("Smtp:Port", smtpPort.ToString());
+
+    private async Task<List<OutboundEmail>> RowsAsync(List<string> addresses, OutboundEmailStatus status)
+    {
+        await using var db = TestDatabases.Context(app.ConnectionString);
+        return await db.OutboundEmails.AsNoTracking().Where(e => addresses.Contains(e.ToAddress) && e.Status == status).ToListAsync();
     }
 
     private OutboxDispatcher Dispatcher => app.Services.GetRequiredService<OutboxDispatcher>();
