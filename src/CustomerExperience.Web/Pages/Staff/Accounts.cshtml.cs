@@ -10,7 +10,7 @@ namespace CustomerExperience.Web.Pages.Staff;
 
 /// <summary>Admins create staff accounts (there is no self-registration), disable and re-enable them, and lift lockouts.</summary>
 [Authorize(Policy = StaffPolicies.Admin)]
-public class AccountsModel(AppDbContext db, StaffAccounts accounts, UserManager<StaffUser> users, TimeProvider clock) : PageModel
+public class AccountsModel(AppDbContext db, StaffAccounts accounts, UserManager<StaffUser> users, SignInThrottle throttle, TimeProvider clock) : PageModel
 {
     public sealed record Row(string Id, string Email, string Name, string Role, bool Disabled, bool LockedOut, bool TwoFactor, DateTimeOffset CreatedAt);
 
@@ -56,6 +56,7 @@ public class AccountsModel(AppDbContext db, StaffAccounts accounts, UserManager<
         if (user is null) return NotFound();
         await users.SetLockoutEndDateAsync(user, null);
         await users.ResetAccessFailedCountAsync(user);
+        await throttle.ClearAsync(user.Id, HttpContext.RequestAborted);
         Done = $"{user.DisplayName} can sign in again.";
         return RedirectToPage();
     }
@@ -77,7 +78,8 @@ public class AccountsModel(AppDbContext db, StaffAccounts accounts, UserManager<
     private async Task LoadAsync()
     {
         var now = clock.GetUtcNow();
-        Rows = await (from u in db.Users
+        var lockedOut = await throttle.LockedAccountsAsync(HttpContext.RequestAborted);
+        var rows = await (from u in db.Users
                       join ur in db.UserRoles on u.Id equals ur.UserId into roles
                       from ur in roles.DefaultIfEmpty()
                       join r in db.Roles on ur.RoleId equals r.Id into named
@@ -86,5 +88,6 @@ public class AccountsModel(AppDbContext db, StaffAccounts accounts, UserManager<
                       select new Row(u.Id, u.Email!, u.DisplayName, r != null ? r.Name! : "—", u.DisabledAt != null,
                           u.LockoutEnd != null && u.LockoutEnd > now, u.TwoFactorEnabled, u.CreatedAt))
             .ToListAsync();
+        Rows = rows.Select(r => r with { LockedOut = r.LockedOut || lockedOut.Contains(r.Id) }).ToList();
     }
 }
