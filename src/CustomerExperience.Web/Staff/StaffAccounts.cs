@@ -6,8 +6,11 @@ using Microsoft.Extensions.Options;
 
 namespace CustomerExperience.Web.Staff;
 
-/// <summary>Creating, disabling and seeding staff accounts. There is no public registration: admins create accounts.</summary>
-public class StaffAccounts(UserManager<StaffUser> users, AppDbContext db, TimeProvider clock)
+/// <summary>
+/// Creating, changing and seeding staff accounts. There is no public registration: admins create accounts. Each change
+/// made by a signed-in staff member is audited in the same transaction as the change (who, to whom, never a secret).
+/// </summary>
+public class StaffAccounts(UserManager<StaffUser> users, AppDbContext db, Audit audit, SignInThrottle throttle, TimeProvider clock)
 {
     /// <summary>The demo clinic's accounts; <c>./run.sh</c> prints them.</summary>
     public static readonly (string Email, string Name, string Role, string Password)[] Demo =
@@ -33,17 +36,81 @@ public class StaffAccounts(UserManager<StaffUser> users, AppDbContext db, TimePr
         return added.Succeeded ? (user, []) : (null, added.Errors.Select(e => e.Description));
     }
 
+    /// <summary>An account created by an admin on the accounts page.</summary>
+    public async Task<(StaffUser? User, IEnumerable<string> Errors)> CreateAuditedAsync(string email, string displayName, string role, string password)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var (user, errors) = await CreateAsync(email, displayName, role, password);
+        if (user is null)
+            return (null, errors);
+        audit.Record(AuditActions.AccountCreated, $"{Describe(user)}, role {role}");
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        return (user, []);
+    }
+
     /// <summary>Disables (or re-enables) an account; a new security stamp ends its open sessions.</summary>
     public async Task<bool> SetDisabledAsync(string userId, bool disabled)
     {
         var user = await users.FindByIdAsync(userId);
         if (user is null)
             return false;
-        user.DisabledAt = disabled ? clock.GetUtcNow() : null;
-        await users.UpdateAsync(user);
-        await users.UpdateSecurityStampAsync(user);
+        await AuditedAsync(disabled ? AuditActions.AccountDisabled : AuditActions.AccountEnabled, Describe(user), async () =>
+        {
+            user.DisabledAt = disabled ? clock.GetUtcNow() : null;
+            var updated = await users.UpdateAsync(user);
+            return updated.Succeeded ? await users.UpdateSecurityStampAsync(user) : updated;
+        });
         return true;
     }
+
+    /// <summary>Lifts the lock of every client and of the account itself.</summary>
+    public async Task UnlockAsync(StaffUser user, CancellationToken cancellationToken)
+    {
+        await AuditedAsync(AuditActions.AccountUnlocked, Describe(user), async () =>
+        {
+            await throttle.ClearAsync(user.Id, cancellationToken);
+            var unlocked = await users.SetLockoutEndDateAsync(user, null);
+            return unlocked.Succeeded ? await users.ResetAccessFailedCountAsync(user) : unlocked;
+        });
+    }
+
+    /// <summary>A new role; the new security stamp signs the person out, so they sign in again with the new role's pages.</summary>
+    public async Task<IdentityResult> ChangeRoleAsync(StaffUser user, string role)
+    {
+        if (!StaffRoles.All.Contains(role))
+            return IdentityResult.Failed(new IdentityError { Description = $"Unknown role \"{role}\"." });
+        var current = await users.GetRolesAsync(user);
+        if (current.SequenceEqual([role]))
+            return IdentityResult.Success;
+        return await AuditedAsync(AuditActions.RoleChanged, $"{Describe(user)}: {string.Join(", ", current)} → {role}", async () =>
+        {
+            var removed = await users.RemoveFromRolesAsync(user, current);
+            if (!removed.Succeeded)
+                return removed;
+            var added = await users.AddToRoleAsync(user, role);
+            return added.Succeeded ? await users.UpdateSecurityStampAsync(user) : added;
+        });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="change"/> (Identity calls that each save) and its audit entry in one transaction: either the
+    /// change and its entry are both stored, or neither.
+    /// </summary>
+    public async Task<IdentityResult> AuditedAsync(string action, string details, Func<Task<IdentityResult>> change)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var result = await change();
+        if (!result.Succeeded)
+            return result;
+        audit.Record(action, details);
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        return result;
+    }
+
+    /// <summary>How the audit trail names the account a change was made to.</summary>
+    public static string Describe(StaffUser user) => $"{user.DisplayName} <{user.Email}>";
 
     public async Task SeedDemoAsync(CancellationToken cancellationToken)
     {

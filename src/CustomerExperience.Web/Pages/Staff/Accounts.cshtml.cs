@@ -1,4 +1,6 @@
+using CustomerExperience.Web.Customers;
 using CustomerExperience.Web.Data;
+using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.Staff;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -15,6 +17,9 @@ public class AccountsModel(AppDbContext db, StaffAccounts accounts, UserManager<
     public sealed record Row(string Id, string Email, string Name, string Role, bool Disabled, bool LockedOut, bool TwoFactor, DateTimeOffset CreatedAt);
 
     public IReadOnlyList<Row> Rows { get; private set; } = [];
+    /// <summary>The latest account changes: who made them, to which account.</summary>
+    public IReadOnlyList<AuditEntry> Events { get; private set; } = [];
+    public TimeZoneInfo Zone { get; private set; } = TimeZoneInfo.Utc;
     [BindProperty] public string? Email { get; set; }
     [BindProperty] public string? DisplayName { get; set; }
     [BindProperty] public string? Role { get; set; }
@@ -32,7 +37,7 @@ public class AccountsModel(AppDbContext db, StaffAccounts accounts, UserManager<
         if (string.IsNullOrEmpty(Password)) Errors.Add("Enter a first password (at least 12 characters, with upper and lower case and a digit).");
         if (Errors.Count == 0)
         {
-            var (user, errors) = await accounts.CreateAsync(Email!, DisplayName!, Role!, Password!);
+            var (user, errors) = await accounts.CreateAuditedAsync(Email!, DisplayName!, Role!, Password!);
             Errors.AddRange(errors);
             if (user is not null)
             {
@@ -54,9 +59,7 @@ public class AccountsModel(AppDbContext db, StaffAccounts accounts, UserManager<
     {
         var user = await users.FindByIdAsync(id);
         if (user is null) return NotFound();
-        await users.SetLockoutEndDateAsync(user, null);
-        await users.ResetAccessFailedCountAsync(user);
-        await throttle.ClearAsync(user.Id, HttpContext.RequestAborted);
+        await accounts.UnlockAsync(user, HttpContext.RequestAborted);
         Done = $"{user.DisplayName} can sign in again.";
         return RedirectToPage();
     }
@@ -89,5 +92,11 @@ public class AccountsModel(AppDbContext db, StaffAccounts accounts, UserManager<
                           u.LockoutEnd != null && u.LockoutEnd > now, u.TwoFactorEnabled, u.CreatedAt))
             .ToListAsync();
         Rows = rows.Select(r => r with { LockedOut = r.LockedOut || lockedOut.Contains(r.Id) }).ToList();
+        Events = await db.AuditEntries.AsNoTracking().Where(e => e.Action.StartsWith(AuditActions.AccountPrefix))
+            .OrderByDescending(e => e.Id).Take(30).ToListAsync();
+        // The clinic's zone (its first location's), as on the messages page.
+        var zoneId = await db.Locations.OrderBy(l => l.Name).Select(l => l.TimeZoneId).FirstOrDefaultAsync();
+        if (zoneId is not null && TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var zone))
+            Zone = zone;
     }
 }

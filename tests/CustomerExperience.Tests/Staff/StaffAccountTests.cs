@@ -1,0 +1,108 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using CustomerExperience.Tests.Infrastructure;
+using CustomerExperience.Web.Data;
+using CustomerExperience.Web.Domain;
+using CustomerExperience.Web.Staff;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CustomerExperience.Tests.Staff;
+
+/// <summary>What admins and staff do to accounts, and the audit trail it leaves: who did it, to whom, never a secret.</summary>
+public partial class StaffAccountTests : IAsyncLifetime
+{
+    private AppFactory app = null!;
+
+    public async Task InitializeAsync()
+    {
+        app = new AppFactory(await TestDatabases.CreateAsync(nameof(StaffAccountTests)));
+        app.With("RateLimits:PublicWritePerMinute", "1000");
+        app.With("Staff:SessionCheckSeconds", "0");
+    }
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    private HttpClient NewClient() => app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    private async Task<(HttpClient Client, string Email, string Id)> SignedInAsync(string role)
+    {
+        var email = await StaffSignIn.CreateAccountAsync(app.Services, role);
+        var client = NewClient();
+        Assert.Equal(HttpStatusCode.Redirect, (await StaffSignIn.SignInAsync(client, email, StaffSignIn.Password)).StatusCode);
+        return (client, email, await IdOfAsync(email));
+    }
+
+    private async Task<string> IdOfAsync(string email)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Users.Where(u => u.UserName == email).Select(u => u.Id).SingleAsync();
+    }
+
+    private async Task<List<AuditEntry>> AccountEventsAsync()
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().AuditEntries
+            .Where(e => e.Action.StartsWith("account.")).OrderBy(e => e.Id).ToListAsync();
+    }
+
+    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string page, string handler, Dictionary<string, string>? fields = null, string? query = null) =>
+        await StaffSignIn.PostFormAsync(client, page, fields ?? new(), $"{page}?handler={handler}{query}");
+
+    [Fact]
+    public async Task An_admin_changes_a_role_which_signs_the_person_out_and_cannot_change_their_own()
+    {
+        var (admin, _, adminId) = await SignedInAsync(StaffRoles.Admin);
+        var (desk, _, deskId) = await SignedInAsync(StaffRoles.FrontDesk);
+        Assert.Equal(HttpStatusCode.Forbidden, (await desk.GetAsync("/staff/messages")).StatusCode);
+
+        var page = await admin.GetStringAsync($"/staff/accounts/{deskId}");
+        Assert.Contains("Access: Admins", page);
+        var changed = await PostAsync(admin, $"/staff/accounts/{deskId}", "Role", new() { ["role"] = StaffRoles.Manager });
+        Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await desk.GetAsync("/staff")).StatusCode);
+
+        var again = await SignedInAsync(StaffRoles.FrontDesk);
+        var unknown = await PostAsync(admin, $"/staff/accounts/{again.Id}", "Role", new() { ["role"] = "Owner" });
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("Unknown role", await unknown.Content.ReadAsStringAsync());
+        var own = await PostAsync(admin, $"/staff/accounts/{adminId}", "Role", new() { ["role"] = StaffRoles.FrontDesk });
+        Assert.Equal(HttpStatusCode.BadRequest, own.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/staff/accounts")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/staff/accounts/{Guid.NewGuid()}")).StatusCode);
+
+        var role = Assert.Single(await AccountEventsAsync(), e => e.Action == AuditActions.RoleChanged);
+        Assert.Equal(adminId, role.StaffUserId);
+        Assert.Contains("FrontDesk → Manager", role.Details);
+    }
+
+    [Fact]
+    public async Task Creating_disabling_enabling_and_unlocking_are_audited_with_who_and_to_whom_and_listed_for_admins()
+    {
+        var (admin, _, adminId) = await SignedInAsync(StaffRoles.Admin);
+        var email = $"nina-{Guid.NewGuid():N}@staff.example";
+        const string firstPassword = "Nina-Password-2026";
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(admin, "/staff/accounts", "Create",
+            new() { ["email"] = email, ["displayName"] = "Nina New", ["role"] = StaffRoles.FrontDesk, ["password"] = firstPassword })).StatusCode);
+        var id = await IdOfAsync(email);
+        foreach (var handler in new[] { "Disable", "Enable", "Unlock" })
+            Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(admin, "/staff/accounts", handler, query: $"&id={id}")).StatusCode);
+
+        var events = await AccountEventsAsync();
+        Assert.Equal([AuditActions.AccountCreated, AuditActions.AccountDisabled, AuditActions.AccountEnabled, AuditActions.AccountUnlocked],
+            events.Select(e => e.Action));
+        Assert.All(events, e =>
+        {
+            Assert.Equal(adminId, e.StaffUserId);
+            Assert.Contains($"Nina New <{email}>", e.Details);
+            Assert.DoesNotContain(firstPassword, e.Details);
+        });
+
+        var page = await admin.GetStringAsync("/staff/accounts");
+        var list = page[page.IndexOf("id=\"account-events\"", StringComparison.Ordinal)..];
+        Assert.Contains("Account created", list);
+        Assert.Contains("Account unlocked", list);
+        Assert.Contains(WebUtility.HtmlEncode($"Nina New <{email}>"), list);
+    }
+}
