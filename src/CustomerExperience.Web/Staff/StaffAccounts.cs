@@ -36,13 +36,16 @@ public class StaffAccounts(UserManager<StaffUser> users, AppDbContext db, Audit 
         return added.Succeeded ? (user, []) : (null, added.Errors.Select(e => e.Description));
     }
 
-    /// <summary>An account created by an admin on the accounts page.</summary>
+    /// <summary>An account created by an admin on the accounts page; its first password is temporary, like one set later.</summary>
     public async Task<(StaffUser? User, IEnumerable<string> Errors)> CreateAuditedAsync(string email, string displayName, string role, string password)
     {
         await using var transaction = await db.Database.BeginTransactionAsync();
         var (user, errors) = await CreateAsync(email, displayName, role, password);
         if (user is null)
             return (null, errors);
+        var marked = await MustChangePasswordAsync(user);
+        if (!marked.Succeeded)
+            return (null, marked.Errors.Select(e => e.Description));
         audit.Record(AuditActions.AccountCreated, $"{Describe(user)}, role {role}");
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
@@ -92,6 +95,37 @@ public class StaffAccounts(UserManager<StaffUser> users, AppDbContext db, Audit 
             return added.Succeeded ? await users.UpdateSecurityStampAsync(user) : added;
         });
     }
+
+    /// <summary>One's own password; after a temporary password, the rest of the staff pages open again.</summary>
+    public async Task<IdentityResult> ChangePasswordAsync(StaffUser user, string currentPassword, string newPassword) =>
+        await AuditedAsync(AuditActions.PasswordChanged, Describe(user), async () =>
+        {
+            var changed = await users.ChangePasswordAsync(user, currentPassword, newPassword);
+            if (!changed.Succeeded)
+                return changed;
+            var marks = (await users.GetClaimsAsync(user)).Where(c => c.Type == StaffClaims.MustChangePassword).ToList();
+            return marks.Count == 0 ? changed : await users.RemoveClaimsAsync(user, marks);
+        });
+
+    /// <summary>
+    /// An admin's password for someone who lost theirs: it must be changed at the next sign-in, it ends their open
+    /// sessions (new security stamp) and lifts any lockout, so they can use it at once.
+    /// </summary>
+    public async Task<IdentityResult> SetTemporaryPasswordAsync(StaffUser user, string password, CancellationToken cancellationToken) =>
+        await AuditedAsync(AuditActions.TemporaryPasswordSet, Describe(user), async () =>
+        {
+            var reset = await users.ResetPasswordAsync(user, await users.GeneratePasswordResetTokenAsync(user), password);
+            if (!reset.Succeeded)
+                return reset;
+            await throttle.ClearAsync(user.Id, cancellationToken);
+            var unlocked = await users.SetLockoutEndDateAsync(user, null);
+            return unlocked.Succeeded ? await MustChangePasswordAsync(user) : unlocked;
+        });
+
+    private async Task<IdentityResult> MustChangePasswordAsync(StaffUser user) =>
+        (await users.GetClaimsAsync(user)).Any(c => c.Type == StaffClaims.MustChangePassword)
+            ? IdentityResult.Success
+            : await users.AddClaimAsync(user, new Claim(StaffClaims.MustChangePassword, "true"));
 
     /// <summary>
     /// Runs <paramref name="change"/> (Identity calls that each save) and its audit entry in one transaction: either the

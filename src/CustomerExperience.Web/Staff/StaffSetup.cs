@@ -8,6 +8,7 @@ namespace CustomerExperience.Web.Staff;
 public static class StaffSetup
 {
     public const string SignInPath = "/signin";
+    public const string ChangePasswordPath = "/staff/account/password";
 
     /// <summary>Staff sign-in (ASP.NET Core Identity on the app's database), roles, and the /Staff page rules.</summary>
     public static void AddStaff(this WebApplicationBuilder builder)
@@ -64,6 +65,22 @@ public static class StaffSetup
         builder.Services.AddScoped<StaffAccounts>();
         builder.Services.AddScoped<SignInThrottle>();
     }
+
+    /// <summary>
+    /// While someone signs in with a temporary password (<see cref="StaffClaims.MustChangePassword"/>), every /staff
+    /// address, the job dashboard included, sends them to the change-password page.
+    /// </summary>
+    public static void UseTemporaryPasswordGate(this WebApplication app) => app.Use(async (context, next) =>
+    {
+        if (context.User.HasClaim(c => c.Type == StaffClaims.MustChangePassword)
+            && context.Request.Path.StartsWithSegments("/staff")
+            && !context.Request.Path.Equals(ChangePasswordPath, StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.Redirect(ChangePasswordPath);
+            return;
+        }
+        await next();
+    });
 
     /// <summary>Every page under /Staff needs a signed-in staff member; pages that need more say so with [Authorize(Policy = …)].</summary>
     public static void AddStaffPageRules(this Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions options) =>

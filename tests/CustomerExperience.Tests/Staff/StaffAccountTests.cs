@@ -105,4 +105,82 @@ public partial class StaffAccountTests : IAsyncLifetime
         Assert.Contains("Account unlocked", list);
         Assert.Contains(WebUtility.HtmlEncode($"Nina New <{email}>"), list);
     }
+
+    private static Dictionary<string, string> PasswordForm(string current, string next, string? confirm = null) =>
+        new() { ["currentPassword"] = current, ["newPassword"] = next, ["confirmPassword"] = confirm ?? next };
+
+    [Fact]
+    public async Task Staff_change_their_own_password_with_the_current_one()
+    {
+        var (client, email, id) = await SignedInAsync(StaffRoles.FrontDesk);
+        Assert.Contains("href=\"/staff/account/password\"", await client.GetStringAsync("/staff"));
+        const string next = "Brand-New-Password-2027";
+
+        foreach (var (form, message) in new[]
+        {
+            (PasswordForm("Not-My-Password-1", next), "not your current password"),
+            (PasswordForm(StaffSignIn.Password, next, "Brand-New-Password-2028"), "differ"),
+            (PasswordForm(StaffSignIn.Password, "short"), "at least 12 characters"),
+            (PasswordForm("", ""), "Enter your current password"),
+        })
+        {
+            var refused = await StaffSignIn.PostFormAsync(client, "/staff/account/password", form);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains(message, await refused.Content.ReadAsStringAsync());
+        }
+
+        var changed = await StaffSignIn.PostFormAsync(client, "/staff/account/password", PasswordForm(StaffSignIn.Password, next));
+        Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+        Assert.Contains("Your password is changed", await client.GetStringAsync("/staff/account/password"));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/staff")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await StaffSignIn.SignInAsync(NewClient(), email, StaffSignIn.Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await StaffSignIn.SignInAsync(NewClient(), email, next)).StatusCode);
+
+        var audited = Assert.Single(await AccountEventsAsync());
+        Assert.Equal((AuditActions.PasswordChanged, id), (audited.Action, audited.StaffUserId));
+        Assert.DoesNotContain(next, audited.Details);
+        Assert.DoesNotContain(StaffSignIn.Password, audited.Details);
+    }
+
+    [Fact]
+    public async Task After_signing_in_with_a_temporary_password_nothing_but_the_password_page_opens_until_it_is_changed()
+    {
+        var (admin, _, adminId) = await SignedInAsync(StaffRoles.Admin);
+        var (desk, email, deskId) = await SignedInAsync(StaffRoles.Manager);
+        const string temporary = "Temporary-Password-2026";
+
+        Assert.Equal(HttpStatusCode.BadRequest,
+            (await PostAsync(admin, $"/staff/accounts/{deskId}", "TemporaryPassword", new() { ["temporaryPassword"] = "short" })).StatusCode);
+        var set = await PostAsync(admin, $"/staff/accounts/{deskId}", "TemporaryPassword", new() { ["temporaryPassword"] = temporary });
+        Assert.Equal(HttpStatusCode.Redirect, set.StatusCode);
+        // Their open session ends, and the old password no longer works.
+        Assert.Equal(HttpStatusCode.Redirect, (await desk.GetAsync("/staff")).StatusCode);
+        Assert.Contains("/signin", (await desk.GetAsync("/staff")).Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.BadRequest, (await StaffSignIn.SignInAsync(NewClient(), email, StaffSignIn.Password)).StatusCode);
+
+        var client = NewClient();
+        Assert.Equal(HttpStatusCode.Redirect, (await StaffSignIn.SignInAsync(client, email, temporary)).StatusCode);
+        foreach (var url in new[] { "/staff", "/staff/schedule", "/staff/customers", "/staff/messages", "/staff/account/two-factor", $"/staff/accounts/{deskId}" })
+        {
+            var response = await client.GetAsync(url);
+            Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"{url}: {(int)response.StatusCode}");
+            Assert.Equal("/staff/account/password", response.Headers.Location!.OriginalString);
+        }
+        var post = await client.PostAsync("/staff/delays", new FormUrlEncodedContent(new Dictionary<string, string>()));
+        Assert.Equal("/staff/account/password", post.Headers.Location!.OriginalString);
+        var page = await client.GetStringAsync("/staff/account/password");
+        Assert.Contains("temporary password", page);
+
+        var changed = await StaffSignIn.PostFormAsync(client, "/staff/account/password", PasswordForm(temporary, "My-Own-Password-2026"));
+        Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/staff/messages")).StatusCode);
+        var again = NewClient();
+        await StaffSignIn.SignInAsync(again, email, "My-Own-Password-2026");
+        Assert.Equal(HttpStatusCode.OK, (await again.GetAsync("/staff")).StatusCode);
+
+        var events = await AccountEventsAsync();
+        Assert.Equal([(AuditActions.TemporaryPasswordSet, adminId), (AuditActions.PasswordChanged, deskId)],
+            events.Select(e => (e.Action, e.StaffUserId)));
+        Assert.All(events, e => Assert.DoesNotContain(temporary, e.Details));
+    }
 }

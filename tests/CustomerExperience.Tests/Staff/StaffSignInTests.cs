@@ -73,7 +73,7 @@ public partial class StaffSignInTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_admin_creates_an_account_that_can_sign_in_and_a_disabled_account_cannot_and_loses_its_session()
+    public async Task An_admin_creates_an_account_whose_owner_signs_in_and_chooses_a_password_and_a_disabled_account_cannot_and_loses_its_session()
     {
         var admin = await StaffSignIn.ClientAsync(app, StaffRoles.Admin);
         var email = $"new-{Guid.NewGuid():N}@staff.example";
@@ -90,6 +90,11 @@ public partial class StaffSignInTests : IAsyncLifetime
 
         var nina = NewClient();
         Assert.Equal(HttpStatusCode.Redirect, (await StaffSignIn.SignInAsync(nina, email, "Nina-Password-2026")).StatusCode);
+        // The first password is the admin's: Nina chooses her own before anything else opens.
+        Assert.Equal("/staff/account/password", (await nina.GetAsync("/staff")).Headers.Location!.OriginalString);
+        var own = await StaffSignIn.PostFormAsync(nina, "/staff/account/password", new()
+            { ["currentPassword"] = "Nina-Password-2026", ["newPassword"] = "Nina-Own-Password-2026", ["confirmPassword"] = "Nina-Own-Password-2026" });
+        Assert.Equal(HttpStatusCode.Redirect, own.StatusCode);
         Assert.Contains("Nina New", await nina.GetStringAsync("/staff"));
 
         var id = UserIdOf(await admin.GetStringAsync("/staff/accounts"), email, "Disable");
@@ -99,7 +104,7 @@ public partial class StaffSignInTests : IAsyncLifetime
         var open = await nina.GetAsync("/staff");
         Assert.Equal(HttpStatusCode.Redirect, open.StatusCode);
         Assert.Contains("/signin", open.Headers.Location!.ToString());
-        var again = await StaffSignIn.SignInAsync(NewClient(), email, "Nina-Password-2026");
+        var again = await StaffSignIn.SignInAsync(NewClient(), email, "Nina-Own-Password-2026");
         Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
         Assert.Contains(WebUtility.HtmlEncode(SignInModel.Refused), await again.Content.ReadAsStringAsync());
     }

@@ -41,7 +41,7 @@ public class AccountsModel(AppDbContext db, StaffAccounts accounts, UserManager<
             Errors.AddRange(errors);
             if (user is not null)
             {
-                Done = $"Account created for {user.DisplayName}. Give them the first password in person; they can add two-factor sign-in.";
+                Done = $"Account created for {user.DisplayName}. Give them the first password in person: it is temporary, and they choose their own when they first sign in.";
                 return RedirectToPage();
             }
         }

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CustomerExperience.Web.Pages.Staff.Accounts;
 
-/// <summary>One staff account: an admin changes its role.</summary>
+/// <summary>One staff account: an admin changes its role or gives it a temporary password.</summary>
 [Authorize(Policy = StaffPolicies.Admin)]
 public class AccountModel(StaffAccounts accounts, UserManager<StaffUser> users) : PageModel
 {
@@ -16,6 +16,7 @@ public class AccountModel(StaffAccounts accounts, UserManager<StaffUser> users) 
     public List<string> Errors { get; } = [];
     [TempData] public string? Done { get; set; }
     [BindProperty] public string? Role { get; set; }
+    [BindProperty] public string? TemporaryPassword { get; set; }
 
     public async Task<IActionResult> OnGetAsync(string id) => await LoadAsync(id) ? Page() : NotFound();
 
@@ -32,9 +33,25 @@ public class AccountModel(StaffAccounts accounts, UserManager<StaffUser> users) 
         return RedirectToPage(new { id });
     }
 
+    public async Task<IActionResult> OnPostTemporaryPasswordAsync(string id)
+    {
+        if (!await LoadAsync(id))
+            return NotFound();
+        if (IsSelf)
+            return Refuse("Change your own password on your password page.");
+        if (string.IsNullOrEmpty(TemporaryPassword))
+            return Refuse("Enter a temporary password (at least 12 characters, with upper and lower case and a digit).");
+        var result = await accounts.SetTemporaryPasswordAsync(Person, TemporaryPassword, HttpContext.RequestAborted);
+        if (!result.Succeeded)
+            return Refuse(result.Errors.Select(e => e.Description).ToArray());
+        Done = $"Temporary password set. Give it to {Person.DisplayName} in person; they choose their own when they sign in.";
+        return RedirectToPage(new { id });
+    }
+
     private PageResult Refuse(params string[] errors)
     {
         Errors.AddRange(errors);
+        TemporaryPassword = null;
         Response.StatusCode = StatusCodes.Status400BadRequest;
         return Page();
     }
