@@ -127,6 +127,28 @@ public class StaffAccounts(UserManager<StaffUser> users, AppDbContext db, Audit 
             ? IdentityResult.Success
             : await users.AddClaimAsync(user, new Claim(StaffClaims.MustChangePassword, "true"));
 
+    /// <summary>Turns on authenticator-app sign-in; returns the 10 new recovery codes, shown once.</summary>
+    public async Task<IReadOnlyList<string>> TurnOnTwoFactorAsync(StaffUser user)
+    {
+        IReadOnlyList<string> codes = [];
+        await AuditedAsync(AuditActions.TwoFactorOn, Describe(user), async () =>
+        {
+            var on = await users.SetTwoFactorEnabledAsync(user, true);
+            if (on.Succeeded)
+                codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() ?? [];
+            return on;
+        });
+        return codes;
+    }
+
+    /// <summary>Turns it off and forgets the app's key; <paramref name="confirmedWith"/> says how the person proved it was them.</summary>
+    public async Task TurnOffTwoFactorAsync(StaffUser user, string confirmedWith) =>
+        await AuditedAsync(AuditActions.TwoFactorOff, $"{Describe(user)}, confirmed with {confirmedWith}", async () =>
+        {
+            var off = await users.SetTwoFactorEnabledAsync(user, false);
+            return off.Succeeded ? await users.ResetAuthenticatorKeyAsync(user) : off;
+        });
+
     /// <summary>
     /// Runs <paramref name="change"/> (Identity calls that each save) and its audit entry in one transaction: either the
     /// change and its entry are both stored, or neither.

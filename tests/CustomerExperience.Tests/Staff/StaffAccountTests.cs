@@ -183,4 +183,45 @@ public partial class StaffAccountTests : IAsyncLifetime
             events.Select(e => (e.Action, e.StaffUserId)));
         Assert.All(events, e => Assert.DoesNotContain(temporary, e.Details));
     }
+
+    private static async Task<string> EnableTwoFactorAsync(HttpClient client)
+    {
+        var setup = await client.GetStringAsync("/staff/account/two-factor");
+        var key = SharedKey().Match(setup).Groups[1].Value.Replace(" ", "").ToUpperInvariant();
+        var enabled = await PostAsync(client, "/staff/account/two-factor", "Enable", new() { ["code"] = Totp.Code(key) });
+        Assert.Contains("Two-factor sign-in is on", await enabled.Content.ReadAsStringAsync());
+        return key;
+    }
+
+    [Fact]
+    public async Task Turning_two_factor_off_needs_the_password_or_a_current_code_and_both_changes_are_audited()
+    {
+        var (client, _, id) = await SignedInAsync(StaffRoles.FrontDesk);
+        var key = await EnableTwoFactorAsync(client);
+
+        var wrongCode = Totp.Code(key) == "123456" ? "654321" : "123456";
+        foreach (var proof in new[] { "", "Not-My-Password-1", wrongCode })
+        {
+            var refused = await PostAsync(client, "/staff/account/two-factor", "Disable", new() { ["confirmation"] = proof });
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("two-factor-error", await refused.Content.ReadAsStringAsync());
+            Assert.Contains("asks for a code", await client.GetStringAsync("/staff/account/two-factor"));
+        }
+
+        var byPassword = await PostAsync(client, "/staff/account/two-factor", "Disable", new() { ["confirmation"] = StaffSignIn.Password });
+        Assert.Contains("Two-factor sign-in is off", await byPassword.Content.ReadAsStringAsync());
+        key = await EnableTwoFactorAsync(client);
+        var byCode = await PostAsync(client, "/staff/account/two-factor", "Disable", new() { ["confirmation"] = Totp.Code(key) });
+        Assert.Contains("Two-factor sign-in is off", await byCode.Content.ReadAsStringAsync());
+
+        var events = await AccountEventsAsync();
+        Assert.Equal([AuditActions.TwoFactorOn, AuditActions.TwoFactorOff, AuditActions.TwoFactorOn, AuditActions.TwoFactorOff], events.Select(e => e.Action));
+        Assert.All(events, e => Assert.Equal(id, e.StaffUserId));
+        Assert.EndsWith("confirmed with the password", events[1].Details);
+        Assert.EndsWith("confirmed with a code from the app", events[3].Details);
+        Assert.All(events, e => Assert.DoesNotContain(StaffSignIn.Password, e.Details));
+    }
+
+    [GeneratedRegex("id=\"shared-key\">([a-z0-9 ]+)<")]
+    private static partial Regex SharedKey();
 }

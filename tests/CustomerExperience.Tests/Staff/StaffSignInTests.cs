@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using CustomerExperience.Tests.Infrastructure;
 using CustomerExperience.Web.Pages.Account;
@@ -132,7 +131,7 @@ public partial class StaffSignInTests : IAsyncLifetime
 
         var wrong = await StaffSignIn.PostFormAsync(client, "/staff/account/two-factor", new() { ["code"] = "000000" }, "/staff/account/two-factor?handler=Enable");
         Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
-        var enabled = await StaffSignIn.PostFormAsync(client, "/staff/account/two-factor", new() { ["code"] = Totp(key) }, "/staff/account/two-factor?handler=Enable");
+        var enabled = await StaffSignIn.PostFormAsync(client, "/staff/account/two-factor", new() { ["code"] = Totp.Code(key) }, "/staff/account/two-factor?handler=Enable");
         var page = await enabled.Content.ReadAsStringAsync();
         Assert.Contains("Two-factor sign-in is on", page);
         Assert.Equal(10, Regex.Matches(page[page.IndexOf("recovery-codes")..], "<li>").Count);
@@ -143,9 +142,9 @@ public partial class StaffSignInTests : IAsyncLifetime
         Assert.StartsWith("/signin/two-factor", first.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.Redirect, (await fresh.GetAsync("/staff")).StatusCode);
 
-        var bad = await StaffSignIn.PostFormAsync(fresh, "/signin/two-factor", new() { ["code"] = "123456" == Totp(key) ? "654321" : "123456" });
+        var bad = await StaffSignIn.PostFormAsync(fresh, "/signin/two-factor", new() { ["code"] = "123456" == Totp.Code(key) ? "654321" : "123456" });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-        var good = await StaffSignIn.PostFormAsync(fresh, "/signin/two-factor", new() { ["code"] = Totp(key) });
+        var good = await StaffSignIn.PostFormAsync(fresh, "/signin/two-factor", new() { ["code"] = Totp.Code(key) });
         Assert.Equal(HttpStatusCode.Redirect, good.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await fresh.GetAsync("/staff")).StatusCode);
     }
@@ -184,26 +183,6 @@ public partial class StaffSignInTests : IAsyncLifetime
     {
         var row = accountsPage[accountsPage.IndexOf($"data-email=\"{email}\"", StringComparison.Ordinal)..];
         return Regex.Match(row, $"id=([0-9a-f-]{{36}})&amp;handler={handler}").Groups[1].Value;
-    }
-
-    /// <summary>RFC 6238 with the authenticator defaults (SHA-1, 30 s, 6 digits), as a phone app computes it.</summary>
-    private static string Totp(string base32Key)
-    {
-        var key = Base32(base32Key);
-        var counter = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 30;
-        var bytes = BitConverter.GetBytes(counter);
-        if (BitConverter.IsLittleEndian) Array.Reverse(bytes);
-        var hash = HMACSHA1.HashData(key, bytes);
-        var offset = hash[^1] & 0x0f;
-        var code = ((hash[offset] & 0x7f) << 24) | (hash[offset + 1] << 16) | (hash[offset + 2] << 8) | hash[offset + 3];
-        return (code % 1_000_000).ToString("D6");
-    }
-
-    private static byte[] Base32(string text)
-    {
-        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        var bits = string.Concat(text.TrimEnd('=').Select(c => Convert.ToString(alphabet.IndexOf(c), 2).PadLeft(5, '0')));
-        return Enumerable.Range(0, bits.Length / 8).Select(i => Convert.ToByte(bits.Substring(i * 8, 8), 2)).ToArray();
     }
 
     [GeneratedRegex("id=\"shared-key\">([a-z0-9 ]+)<")]
