@@ -63,6 +63,7 @@ app.UseSecurityHeaders();
 app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();
+app.UseTemporaryPasswordGate();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.UseAntiforgery();

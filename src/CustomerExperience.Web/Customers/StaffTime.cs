@@ -40,6 +40,15 @@ public static class StaffTime
         AuditActions.NoteAdded => "Note added",
         AuditActions.NoteEdited => "Note edited",
         AuditActions.EmailResent => "Email resent",
+        AuditActions.AccountCreated => "Account created",
+        AuditActions.AccountDisabled => "Account disabled",
+        AuditActions.AccountEnabled => "Account enabled",
+        AuditActions.AccountUnlocked => "Account unlocked",
+        AuditActions.RoleChanged => "Role changed",
+        AuditActions.PasswordChanged => "Password changed",
+        AuditActions.TemporaryPasswordSet => "Temporary password set",
+        AuditActions.TwoFactorOn => "Two-factor sign-in on",
+        AuditActions.TwoFactorOff => "Two-factor sign-in off",
         _ => action,
     };
 }

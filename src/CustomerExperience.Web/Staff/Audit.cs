@@ -38,4 +38,6 @@ public class Audit(AppDbContext db, IHttpContextAccessor http, TimeProvider cloc
 public static class StaffClaims
 {
     public const string DisplayName = "cx:display_name";
+    /// <summary>A user claim (staff_user_claims) while the password is one an admin set: only the change-password page opens.</summary>
+    public const string MustChangePassword = "cx:must_change_password";
 }

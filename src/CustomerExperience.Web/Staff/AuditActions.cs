@@ -17,4 +17,16 @@ public static class AuditActions
     public const string DelayPosted = "delay.posted";
     public const string DelayChanged = "delay.changed";
     public const string DelayCleared = "delay.cleared";
+    public const string AccountCreated = "account.created";
+    public const string AccountDisabled = "account.disabled";
+    public const string AccountEnabled = "account.enabled";
+    public const string AccountUnlocked = "account.unlocked";
+    public const string RoleChanged = "account.role-changed";
+    public const string PasswordChanged = "account.password-changed";
+    public const string TemporaryPasswordSet = "account.temporary-password-set";
+    public const string TwoFactorOn = "account.two-factor-on";
+    public const string TwoFactorOff = "account.two-factor-off";
+
+    /// <summary>Every <c>account.…</c> action starts with this.</summary>
+    public const string AccountPrefix = "account.";
 }

@@ -6,8 +6,11 @@ using Microsoft.Extensions.Options;
 
 namespace CustomerExperience.Web.Staff;
 
-/// <summary>Creating, disabling and seeding staff accounts. There is no public registration: admins create accounts.</summary>
-public class StaffAccounts(UserManager<StaffUser> users, AppDbContext db, TimeProvider clock)
+/// <summary>
+/// Creating, changing and seeding staff accounts. There is no public registration: admins create accounts. Each change
+/// made by a signed-in staff member is audited in the same transaction as the change (who, to whom, never a secret).
+/// </summary>
+public class StaffAccounts(UserManager<StaffUser> users, AppDbContext db, Audit audit, SignInThrottle throttle, TimeProvider clock)
 {
     /// <summary>The demo clinic's accounts; <c>./run.sh</c> prints them.</summary>
     public static readonly (string Email, string Name, string Role, string Password)[] Demo =
@@ -33,17 +36,137 @@ public class StaffAccounts(UserManager<StaffUser> users, AppDbContext db, TimePr
         return added.Succeeded ? (user, []) : (null, added.Errors.Select(e => e.Description));
     }
 
+    /// <summary>An account created by an admin on the accounts page; its first password is temporary, like one set later.</summary>
+    public async Task<(StaffUser? User, IEnumerable<string> Errors)> CreateAuditedAsync(string email, string displayName, string role, string password)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var (user, errors) = await CreateAsync(email, displayName, role, password);
+        if (user is null)
+            return (null, errors);
+        var marked = await MustChangePasswordAsync(user);
+        if (!marked.Succeeded)
+            return (null, marked.Errors.Select(e => e.Description));
+        audit.Record(AuditActions.AccountCreated, $"{Describe(user)}, role {role}");
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        return (user, []);
+    }
+
     /// <summary>Disables (or re-enables) an account; a new security stamp ends its open sessions.</summary>
     public async Task<bool> SetDisabledAsync(string userId, bool disabled)
     {
         var user = await users.FindByIdAsync(userId);
         if (user is null)
             return false;
-        user.DisabledAt = disabled ? clock.GetUtcNow() : null;
-        await users.UpdateAsync(user);
-        await users.UpdateSecurityStampAsync(user);
+        await AuditedAsync(disabled ? AuditActions.AccountDisabled : AuditActions.AccountEnabled, Describe(user), async () =>
+        {
+            user.DisabledAt = disabled ? clock.GetUtcNow() : null;
+            var updated = await users.UpdateAsync(user);
+            return updated.Succeeded ? await users.UpdateSecurityStampAsync(user) : updated;
+        });
         return true;
     }
+
+    /// <summary>Lifts the lock of every client and of the account itself.</summary>
+    public async Task UnlockAsync(StaffUser user, CancellationToken cancellationToken)
+    {
+        await AuditedAsync(AuditActions.AccountUnlocked, Describe(user), async () =>
+        {
+            await throttle.ClearAsync(user.Id, cancellationToken);
+            var unlocked = await users.SetLockoutEndDateAsync(user, null);
+            return unlocked.Succeeded ? await users.ResetAccessFailedCountAsync(user) : unlocked;
+        });
+    }
+
+    /// <summary>A new role; the new security stamp signs the person out, so they sign in again with the new role's pages.</summary>
+    public async Task<IdentityResult> ChangeRoleAsync(StaffUser user, string role)
+    {
+        if (!StaffRoles.All.Contains(role))
+            return IdentityResult.Failed(new IdentityError { Description = $"Unknown role \"{role}\"." });
+        var current = await users.GetRolesAsync(user);
+        if (current.SequenceEqual([role]))
+            return IdentityResult.Success;
+        return await AuditedAsync(AuditActions.RoleChanged, $"{Describe(user)}: {string.Join(", ", current)} → {role}", async () =>
+        {
+            var removed = await users.RemoveFromRolesAsync(user, current);
+            if (!removed.Succeeded)
+                return removed;
+            var added = await users.AddToRoleAsync(user, role);
+            return added.Succeeded ? await users.UpdateSecurityStampAsync(user) : added;
+        });
+    }
+
+    /// <summary>One's own password; after a temporary password, the rest of the staff pages open again.</summary>
+    public async Task<IdentityResult> ChangePasswordAsync(StaffUser user, string currentPassword, string newPassword) =>
+        await AuditedAsync(AuditActions.PasswordChanged, Describe(user), async () =>
+        {
+            var changed = await users.ChangePasswordAsync(user, currentPassword, newPassword);
+            if (!changed.Succeeded)
+                return changed;
+            var marks = (await users.GetClaimsAsync(user)).Where(c => c.Type == StaffClaims.MustChangePassword).ToList();
+            return marks.Count == 0 ? changed : await users.RemoveClaimsAsync(user, marks);
+        });
+
+    /// <summary>
+    /// An admin's password for someone who lost theirs: it must be changed at the next sign-in, it ends their open
+    /// sessions (new security stamp) and lifts any lockout, so they can use it at once.
+    /// </summary>
+    public async Task<IdentityResult> SetTemporaryPasswordAsync(StaffUser user, string password, CancellationToken cancellationToken) =>
+        await AuditedAsync(AuditActions.TemporaryPasswordSet, Describe(user), async () =>
+        {
+            var reset = await users.ResetPasswordAsync(user, await users.GeneratePasswordResetTokenAsync(user), password);
+            if (!reset.Succeeded)
+                return reset;
+            await throttle.ClearAsync(user.Id, cancellationToken);
+            var unlocked = await users.SetLockoutEndDateAsync(user, null);
+            return unlocked.Succeeded ? await MustChangePasswordAsync(user) : unlocked;
+        });
+
+    private async Task<IdentityResult> MustChangePasswordAsync(StaffUser user) =>
+        (await users.GetClaimsAsync(user)).Any(c => c.Type == StaffClaims.MustChangePassword)
+            ? IdentityResult.Success
+            : await users.AddClaimAsync(user, new Claim(StaffClaims.MustChangePassword, "true"));
+
+    /// <summary>Turns on authenticator-app sign-in; returns the 10 new recovery codes, shown once.</summary>
+    public async Task<IReadOnlyList<string>> TurnOnTwoFactorAsync(StaffUser user)
+    {
+        IReadOnlyList<string> codes = [];
+        await AuditedAsync(AuditActions.TwoFactorOn, Describe(user), async () =>
+        {
+            var on = await users.SetTwoFactorEnabledAsync(user, true);
+            if (on.Succeeded)
+                codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() ?? [];
+            return on;
+        });
+        return codes;
+    }
+
+    /// <summary>Turns it off and forgets the app's key; <paramref name="confirmedWith"/> says how the person proved it was them.</summary>
+    public async Task TurnOffTwoFactorAsync(StaffUser user, string confirmedWith) =>
+        await AuditedAsync(AuditActions.TwoFactorOff, $"{Describe(user)}, confirmed with {confirmedWith}", async () =>
+        {
+            var off = await users.SetTwoFactorEnabledAsync(user, false);
+            return off.Succeeded ? await users.ResetAuthenticatorKeyAsync(user) : off;
+        });
+
+    /// <summary>
+    /// Runs <paramref name="change"/> (Identity calls that each save) and its audit entry in one transaction: either the
+    /// change and its entry are both stored, or neither.
+    /// </summary>
+    public async Task<IdentityResult> AuditedAsync(string action, string details, Func<Task<IdentityResult>> change)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var result = await change();
+        if (!result.Succeeded)
+            return result;
+        audit.Record(action, details);
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        return result;
+    }
+
+    /// <summary>How the audit trail names the account a change was made to.</summary>
+    public static string Describe(StaffUser user) => $"{user.DisplayName} <{user.Email}>";
 
     public async Task SeedDemoAsync(CancellationToken cancellationToken)
     {

@@ -8,6 +8,7 @@ namespace CustomerExperience.Web.Staff;
 public static class StaffSetup
 {
     public const string SignInPath = "/signin";
+    public const string ChangePasswordPath = "/staff/account/password";
 
     /// <summary>Staff sign-in (ASP.NET Core Identity on the app's database), roles, and the /Staff page rules.</summary>
     public static void AddStaff(this WebApplicationBuilder builder)
@@ -20,7 +21,8 @@ public static class StaffSetup
                 o.Password.RequireUppercase = true;
                 o.Password.RequireNonAlphanumeric = false;
                 o.Lockout.AllowedForNewUsers = true;
-                // Staff:MaxFailedSignIns failed sign-ins lock the account for 15 minutes.
+                // Staff:MaxFailedSignIns wrong passwords lock the client that sent them out of the account for 15 minutes
+                // (SignInThrottle); wrong two-factor codes, which only someone with the password can send, lock the account.
                 o.Lockout.MaxFailedAccessAttempts = builder.Configuration.GetValue("Staff:MaxFailedSignIns", 5);
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 o.User.RequireUniqueEmail = true;
@@ -61,20 +63,63 @@ public static class StaffSetup
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<Audit>();
         builder.Services.AddScoped<StaffAccounts>();
+        builder.Services.AddScoped<SignInThrottle>();
     }
+
+    /// <summary>
+    /// While someone signs in with a temporary password (<see cref="StaffClaims.MustChangePassword"/>), every /staff
+    /// address, the job dashboard included, sends them to the change-password page.
+    /// </summary>
+    public static void UseTemporaryPasswordGate(this WebApplication app) => app.Use(async (context, next) =>
+    {
+        if (context.User.HasClaim(c => c.Type == StaffClaims.MustChangePassword)
+            && context.Request.Path.StartsWithSegments("/staff")
+            && !context.Request.Path.Equals(ChangePasswordPath, StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.Redirect(ChangePasswordPath);
+            return;
+        }
+        await next();
+    });
 
     /// <summary>Every page under /Staff needs a signed-in staff member; pages that need more say so with [Authorize(Policy = …)].</summary>
     public static void AddStaffPageRules(this Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions options) =>
         options.Conventions.AuthorizeFolder("/Staff", StaffPolicies.Staff);
 }
 
-/// <summary>Identity's sign-in manager, plus: a disabled account cannot sign in.</summary>
+/// <summary>Identity's sign-in manager, plus: a disabled account cannot sign in, and a refusal never says why.</summary>
 public class StaffSignInManager(
     UserManager<StaffUser> users, IHttpContextAccessor context, IUserClaimsPrincipalFactory<StaffUser> claims,
     IOptions<IdentityOptions> options, ILogger<SignInManager<StaffUser>> logger,
-    Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider schemes, IUserConfirmation<StaffUser> confirmation)
+    Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider schemes, IUserConfirmation<StaffUser> confirmation,
+    SignInThrottle throttle, IPasswordHasher<StaffUser> hasher)
     : SignInManager<StaffUser>(users, context, claims, options, logger, schemes, confirmation)
 {
+    private static readonly StaffUser Nobody = new() { DisplayName = "" };
+    private static string? nobodysHash;
+
     public override async Task<bool> CanSignInAsync(StaffUser user) =>
         user.DisabledAt is null && await base.CanSignInAsync(user);
+
+    /// <summary>
+    /// An unknown email, a wrong password, a disabled account and a locked one all answer <see cref="SignInResult.Failed"/>,
+    /// after the same password-hashing work, so neither the answer nor its timing tells a stranger which accounts exist.
+    /// Wrong passwords count per account and <paramref name="client"/> (<see cref="SignInThrottle"/>).
+    /// </summary>
+    public async Task<SignInResult> SignInWithPasswordAsync(string email, string password, string client, CancellationToken cancellationToken)
+    {
+        var user = await UserManager.FindByNameAsync(email);
+        if (user is null || !await CanSignInAsync(user) || await UserManager.IsLockedOutAsync(user)
+            || !await throttle.TryAttemptAsync(user.Id, client, cancellationToken))
+        {
+            nobodysHash ??= hasher.HashPassword(Nobody, Guid.NewGuid().ToString());
+            hasher.VerifyHashedPassword(Nobody, nobodysHash, password);
+            return SignInResult.Failed;
+        }
+        var result = await PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: false);
+        if (!result.Succeeded && !result.RequiresTwoFactor)
+            return SignInResult.Failed;
+        await throttle.SucceededAsync(user.Id, client, cancellationToken);
+        return result;
+    }
 }

@@ -1,14 +1,14 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using CustomerExperience.Tests.Infrastructure;
+using CustomerExperience.Web.Pages.Account;
 using CustomerExperience.Web.Staff;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CustomerExperience.Tests.Staff;
 
-/// <summary>Staff sign-in through the real form: lockout, disabled accounts, two-factor, cookies, redirects.</summary>
+/// <summary>Staff sign-in through the real form: disabled accounts, two-factor, cookies, redirects (refusals and lockout: SignInRefusalTests).</summary>
 public partial class StaffSignInTests : IAsyncLifetime
 {
     private AppFactory app = null!;
@@ -63,7 +63,7 @@ public partial class StaffSignInTests : IAsyncLifetime
         var client = NewClient();
         var response = await StaffSignIn.SignInAsync(client, email, "Not-The-Password-1");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("do not match an account", await response.Content.ReadAsStringAsync());
+        Assert.Contains(WebUtility.HtmlEncode(SignInModel.Refused), await response.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/staff")).StatusCode);
 
         var empty = await StaffSignIn.SignInAsync(client, "", "");
@@ -72,28 +72,7 @@ public partial class StaffSignInTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Five_failed_sign_ins_lock_the_account_even_against_the_right_password_until_an_admin_unlocks_it()
-    {
-        var email = await StaffSignIn.CreateAccountAsync(app.Services, StaffRoles.FrontDesk);
-        for (var i = 0; i < 4; i++)
-            Assert.Contains("do not match", await (await StaffSignIn.SignInAsync(NewClient(), email, $"Wrong-Password-{i}")).Content.ReadAsStringAsync());
-        var fifth = await StaffSignIn.SignInAsync(NewClient(), email, "Wrong-Password-5");
-        Assert.Contains("locked", await fifth.Content.ReadAsStringAsync());
-
-        var right = await StaffSignIn.SignInAsync(NewClient(), email, StaffSignIn.Password);
-        Assert.Equal(HttpStatusCode.BadRequest, right.StatusCode);
-        Assert.Contains("locked for 15 minutes", await right.Content.ReadAsStringAsync());
-
-        var admin = await StaffSignIn.ClientAsync(app, StaffRoles.Admin);
-        var accounts = await admin.GetStringAsync("/staff/accounts");
-        var id = UserIdOf(accounts, email, "Unlock");
-        var unlock = await StaffSignIn.PostFormAsync(admin, "/staff/accounts", new(), $"/staff/accounts?handler=Unlock&id={id}");
-        Assert.Equal(HttpStatusCode.Redirect, unlock.StatusCode);
-        Assert.Equal(HttpStatusCode.Redirect, (await StaffSignIn.SignInAsync(NewClient(), email, StaffSignIn.Password)).StatusCode);
-    }
-
-    [Fact]
-    public async Task An_admin_creates_an_account_that_can_sign_in_and_a_disabled_account_cannot_and_loses_its_session()
+    public async Task An_admin_creates_an_account_whose_owner_signs_in_and_chooses_a_password_and_a_disabled_account_cannot_and_loses_its_session()
     {
         var admin = await StaffSignIn.ClientAsync(app, StaffRoles.Admin);
         var email = $"new-{Guid.NewGuid():N}@staff.example";
@@ -110,6 +89,11 @@ public partial class StaffSignInTests : IAsyncLifetime
 
         var nina = NewClient();
         Assert.Equal(HttpStatusCode.Redirect, (await StaffSignIn.SignInAsync(nina, email, "Nina-Password-2026")).StatusCode);
+        // The first password is the admin's: Nina chooses her own before anything else opens.
+        Assert.Equal("/staff/account/password", (await nina.GetAsync("/staff")).Headers.Location!.OriginalString);
+        var own = await StaffSignIn.PostFormAsync(nina, "/staff/account/password", new()
+            { ["currentPassword"] = "Nina-Password-2026", ["newPassword"] = "Nina-Own-Password-2026", ["confirmPassword"] = "Nina-Own-Password-2026" });
+        Assert.Equal(HttpStatusCode.Redirect, own.StatusCode);
         Assert.Contains("Nina New", await nina.GetStringAsync("/staff"));
 
         var id = UserIdOf(await admin.GetStringAsync("/staff/accounts"), email, "Disable");
@@ -119,9 +103,9 @@ public partial class StaffSignInTests : IAsyncLifetime
         var open = await nina.GetAsync("/staff");
         Assert.Equal(HttpStatusCode.Redirect, open.StatusCode);
         Assert.Contains("/signin", open.Headers.Location!.ToString());
-        var again = await StaffSignIn.SignInAsync(NewClient(), email, "Nina-Password-2026");
+        var again = await StaffSignIn.SignInAsync(NewClient(), email, "Nina-Own-Password-2026");
         Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
-        Assert.Contains("disabled", await again.Content.ReadAsStringAsync());
+        Assert.Contains(WebUtility.HtmlEncode(SignInModel.Refused), await again.Content.ReadAsStringAsync());
     }
 
     [Fact]
@@ -147,7 +131,7 @@ public partial class StaffSignInTests : IAsyncLifetime
 
         var wrong = await StaffSignIn.PostFormAsync(client, "/staff/account/two-factor", new() { ["code"] = "000000" }, "/staff/account/two-factor?handler=Enable");
         Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
-        var enabled = await StaffSignIn.PostFormAsync(client, "/staff/account/two-factor", new() { ["code"] = Totp(key) }, "/staff/account/two-factor?handler=Enable");
+        var enabled = await StaffSignIn.PostFormAsync(client, "/staff/account/two-factor", new() { ["code"] = Totp.Code(key) }, "/staff/account/two-factor?handler=Enable");
         var page = await enabled.Content.ReadAsStringAsync();
         Assert.Contains("Two-factor sign-in is on", page);
         Assert.Equal(10, Regex.Matches(page[page.IndexOf("recovery-codes")..], "<li>").Count);
@@ -158,9 +142,9 @@ public partial class StaffSignInTests : IAsyncLifetime
         Assert.StartsWith("/signin/two-factor", first.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.Redirect, (await fresh.GetAsync("/staff")).StatusCode);
 
-        var bad = await StaffSignIn.PostFormAsync(fresh, "/signin/two-factor", new() { ["code"] = "123456" == Totp(key) ? "654321" : "123456" });
+        var bad = await StaffSignIn.PostFormAsync(fresh, "/signin/two-factor", new() { ["code"] = "123456" == Totp.Code(key) ? "654321" : "123456" });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-        var good = await StaffSignIn.PostFormAsync(fresh, "/signin/two-factor", new() { ["code"] = Totp(key) });
+        var good = await StaffSignIn.PostFormAsync(fresh, "/signin/two-factor", new() { ["code"] = Totp.Code(key) });
         Assert.Equal(HttpStatusCode.Redirect, good.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await fresh.GetAsync("/staff")).StatusCode);
     }
@@ -199,26 +183,6 @@ public partial class StaffSignInTests : IAsyncLifetime
     {
         var row = accountsPage[accountsPage.IndexOf($"data-email=\"{email}\"", StringComparison.Ordinal)..];
         return Regex.Match(row, $"id=([0-9a-f-]{{36}})&amp;handler={handler}").Groups[1].Value;
-    }
-
-    /// <summary>RFC 6238 with the authenticator defaults (SHA-1, 30 s, 6 digits), as a phone app computes it.</summary>
-    private static string Totp(string base32Key)
-    {
-        var key = Base32(base32Key);
-        var counter = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 30;
-        var bytes = BitConverter.GetBytes(counter);
-        if (BitConverter.IsLittleEndian) Array.Reverse(bytes);
-        var hash = HMACSHA1.HashData(key, bytes);
-        var offset = hash[^1] & 0x0f;
-        var code = ((hash[offset] & 0x7f) << 24) | (hash[offset + 1] << 16) | (hash[offset + 2] << 8) | hash[offset + 3];
-        return (code % 1_000_000).ToString("D6");
-    }
-
-    private static byte[] Base32(string text)
-    {
-        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        var bits = string.Concat(text.TrimEnd('=').Select(c => Convert.ToString(alphabet.IndexOf(c), 2).PadLeft(5, '0')));
-        return Enumerable.Range(0, bits.Length / 8).Select(i => Convert.ToByte(bits.Substring(i * 8, 8), 2)).ToArray();
     }
 
     [GeneratedRegex("id=\"shared-key\">([a-z0-9 ]+)<")]

@@ -1,6 +1,5 @@
 using CustomerExperience.Web.Infrastructure;
 using CustomerExperience.Web.Staff;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
@@ -26,17 +25,17 @@ public class SignInModel(StaffSignInManager signIn) : PageModel
 
         // A new session: whatever cookie came with the request is dropped before the new one is issued.
         await signIn.SignOutAsync();
-        var result = await signIn.PasswordSignInAsync(Email.Trim(), Password, isPersistent: false, lockoutOnFailure: true);
+        var result = await signIn.SignInWithPasswordAsync(Email.Trim(), Password, SignInThrottle.ClientOf(HttpContext), HttpContext.RequestAborted);
         if (result.Succeeded)
             return LocalRedirect(SafeReturnUrl(ReturnUrl));
         if (result.RequiresTwoFactor)
             return RedirectToPage("TwoFactor", new { returnUrl = SafeReturnUrl(ReturnUrl) });
-        if (result.IsLockedOut)
-            return Fail("This account is locked for 15 minutes after too many failed sign-ins. An admin can unlock it sooner.");
-        if (result.IsNotAllowed)
-            return Fail("This account is disabled. Ask an admin if you need access again.");
-        return Fail("That email and password do not match an account.");
+        // One answer for every refusal (unknown, wrong, disabled, locked), so the form cannot be used to find accounts.
+        return Fail(Refused);
     }
+
+    public const string Refused = "That email and password did not sign you in. Check them and try again; "
+        + "after several tries, wait 15 minutes or ask an admin to check your account.";
 
     private PageResult Fail(string error)
     {

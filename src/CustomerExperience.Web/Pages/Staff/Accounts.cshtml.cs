@@ -1,4 +1,6 @@
+using CustomerExperience.Web.Customers;
 using CustomerExperience.Web.Data;
+using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.Staff;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -10,11 +12,14 @@ namespace CustomerExperience.Web.Pages.Staff;
 
 /// <summary>Admins create staff accounts (there is no self-registration), disable and re-enable them, and lift lockouts.</summary>
 [Authorize(Policy = StaffPolicies.Admin)]
-public class AccountsModel(AppDbContext db, StaffAccounts accounts, UserManager<StaffUser> users, TimeProvider clock) : PageModel
+public class AccountsModel(AppDbContext db, StaffAccounts accounts, UserManager<StaffUser> users, SignInThrottle throttle, TimeProvider clock) : PageModel
 {
     public sealed record Row(string Id, string Email, string Name, string Role, bool Disabled, bool LockedOut, bool TwoFactor, DateTimeOffset CreatedAt);
 
     public IReadOnlyList<Row> Rows { get; private set; } = [];
+    /// <summary>The latest account changes: who made them, to which account.</summary>
+    public IReadOnlyList<AuditEntry> Events { get; private set; } = [];
+    public TimeZoneInfo Zone { get; private set; } = TimeZoneInfo.Utc;
     [BindProperty] public string? Email { get; set; }
     [BindProperty] public string? DisplayName { get; set; }
     [BindProperty] public string? Role { get; set; }
@@ -32,11 +37,11 @@ public class AccountsModel(AppDbContext db, StaffAccounts accounts, UserManager<
         if (string.IsNullOrEmpty(Password)) Errors.Add("Enter a first password (at least 12 characters, with upper and lower case and a digit).");
         if (Errors.Count == 0)
         {
-            var (user, errors) = await accounts.CreateAsync(Email!, DisplayName!, Role!, Password!);
+            var (user, errors) = await accounts.CreateAuditedAsync(Email!, DisplayName!, Role!, Password!);
             Errors.AddRange(errors);
             if (user is not null)
             {
-                Done = $"Account created for {user.DisplayName}. Give them the first password in person; they can add two-factor sign-in.";
+                Done = $"Account created for {user.DisplayName}. Give them the first password in person: it is temporary, and they choose their own when they first sign in.";
                 return RedirectToPage();
             }
         }
@@ -54,8 +59,7 @@ public class AccountsModel(AppDbContext db, StaffAccounts accounts, UserManager<
     {
         var user = await users.FindByIdAsync(id);
         if (user is null) return NotFound();
-        await users.SetLockoutEndDateAsync(user, null);
-        await users.ResetAccessFailedCountAsync(user);
+        await accounts.UnlockAsync(user, HttpContext.RequestAborted);
         Done = $"{user.DisplayName} can sign in again.";
         return RedirectToPage();
     }
@@ -77,7 +81,8 @@ public class AccountsModel(AppDbContext db, StaffAccounts accounts, UserManager<
     private async Task LoadAsync()
     {
         var now = clock.GetUtcNow();
-        Rows = await (from u in db.Users
+        var lockedOut = await throttle.LockedAccountsAsync(HttpContext.RequestAborted);
+        var rows = await (from u in db.Users
                       join ur in db.UserRoles on u.Id equals ur.UserId into roles
                       from ur in roles.DefaultIfEmpty()
                       join r in db.Roles on ur.RoleId equals r.Id into named
@@ -86,5 +91,12 @@ public class AccountsModel(AppDbContext db, StaffAccounts accounts, UserManager<
                       select new Row(u.Id, u.Email!, u.DisplayName, r != null ? r.Name! : "—", u.DisabledAt != null,
                           u.LockoutEnd != null && u.LockoutEnd > now, u.TwoFactorEnabled, u.CreatedAt))
             .ToListAsync();
+        Rows = rows.Select(r => r with { LockedOut = r.LockedOut || lockedOut.Contains(r.Id) }).ToList();
+        Events = await db.AuditEntries.AsNoTracking().Where(e => e.Action.StartsWith(AuditActions.AccountPrefix))
+            .OrderByDescending(e => e.Id).Take(30).ToListAsync();
+        // The clinic's zone (its first location's), as on the messages page.
+        var zoneId = await db.Locations.OrderBy(l => l.Name).Select(l => l.TimeZoneId).FirstOrDefaultAsync();
+        if (zoneId is not null && TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var zone))
+            Zone = zone;
     }
 }
