@@ -67,8 +67,6 @@ public class OutboxOptions
     /// <summary>How long a claimed row stays ours; a process that dies mid-send gives its rows back after this.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
 
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
-
     public TimeSpan RetryDelay(int attempts)
     {
         var delay = FirstRetryDelay * Math.Pow(2, Math.Clamp(attempts - 1, 0, 20));
