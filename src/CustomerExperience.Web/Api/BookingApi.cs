@@ -158,10 +158,12 @@ public static class BookingApi
         _ => TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest),
     };
 
+    public sealed record VisitStateDto(DateTimeOffset Start, string Status);
+
+    /// <summary>How the visit stands now, as <c>"visit": {"start", "status"}</c> (a top-level status is the HTTP one).</summary>
     private static Dictionary<string, object?> CurrentState(Appointment? visit) => visit is null ? [] : new()
     {
-        ["start"] = AppointmentEmails.ToLocal(visit.Start, visit.Location!),
-        ["status"] = visit.Status.ToString(),
+        ["visit"] = new VisitStateDto(AppointmentEmails.ToLocal(visit.Start, visit.Location!), visit.Status.ToString()),
     };
 
     private static ProblemHttpResult NotFound(string title, string detail) =>
