@@ -1,5 +1,6 @@
 using System.Globalization;
 using CustomerExperience.Web.Data;
+using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.Infrastructure;
 using CustomerExperience.Web.Messaging;
 using CustomerExperience.Web.Scheduling;
@@ -140,14 +141,29 @@ public static class BookingApi
             extensions: new Dictionary<string, object?> { ["coveredFrom"] = notCovered.CoveredFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }),
         BookingOutcome.NotFound notFound => NotFound($"Unknown {notFound.What}",
             notFound.What == "booking" ? "This link is not valid. Check the link in your confirmation email." : $"No active {notFound.What} has that id."),
+        // A cancelled visit is gone; one that is checked in or over is a conflict, answered with how it stands now.
         BookingOutcome.Closed closed => TypedResults.Problem(title: "This booking can no longer be changed", detail: closed.Reason,
-            statusCode: StatusCodes.Status410Gone),
+            statusCode: closed.Current is null or { Status: AppointmentStatus.Cancelled } ? StatusCodes.Status410Gone : StatusCodes.Status409Conflict,
+            type: "https://customer-experience.example/problems/booking-closed",
+            extensions: CurrentState(closed.Current)),
+        BookingOutcome.Changed changed => TypedResults.Problem(title: "This booking was changed meanwhile", detail: changed.Message,
+            statusCode: StatusCodes.Status409Conflict,
+            type: "https://customer-experience.example/problems/booking-changed",
+            extensions: CurrentState(changed.Current)),
         BookingOutcome.InsideCutoff cutoff => TypedResults.Problem(title: "Too close to the visit to change it online",
             detail: $"Visits can be changed online up to {cutoff.Cutoff.TotalHours:0} hours before. Please call {cutoff.Phone}.",
             statusCode: StatusCodes.Status409Conflict,
             type: "https://customer-experience.example/problems/inside-cutoff",
             extensions: new Dictionary<string, object?> { ["phone"] = cutoff.Phone }),
         _ => TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest),
+    };
+
+    public sealed record VisitStateDto(DateTimeOffset Start, string Status);
+
+    /// <summary>How the visit stands now, as <c>"visit": {"start", "status"}</c> (a top-level status is the HTTP one).</summary>
+    private static Dictionary<string, object?> CurrentState(Appointment? visit) => visit is null ? [] : new()
+    {
+        ["visit"] = new VisitStateDto(AppointmentEmails.ToLocal(visit.Start, visit.Location!), visit.Status.ToString()),
     };
 
     private static ProblemHttpResult NotFound(string title, string detail) =>

@@ -31,6 +31,8 @@ public class Appointment
     public DateTimeOffset? CompletedAt { get; private set; }
     public DateTimeOffset? CancelledAt { get; private set; }
     public string? CancellationReason { get; private set; }
+    /// <summary>Postgres <c>xmin</c>: changes with every committed update, so a form can say which state it showed.</summary>
+    public uint Version { get; private set; }
 
     public bool IsActive => Status is AppointmentStatus.Booked or AppointmentStatus.CheckedIn;
 

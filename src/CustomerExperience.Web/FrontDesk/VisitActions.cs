@@ -1,6 +1,7 @@
 using CustomerExperience.Web.Data;
 using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.Messaging;
+using CustomerExperience.Web.Scheduling;
 using CustomerExperience.Web.Staff;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,22 +16,31 @@ public abstract record VisitActionOutcome
     public sealed record NotFound : VisitActionOutcome;
     /// <summary>The visit is not in a state (or on a day) where the action makes sense; the message says why.</summary>
     public sealed record Refused(string Message) : VisitActionOutcome;
+    /// <summary>The visit changed after the page was shown; nothing was done.</summary>
+    public sealed record Changed(Appointment Current) : VisitActionOutcome
+    {
+        public string Message => BookingOutcome.ChangedMeanwhile(Current);
+    }
 }
 
 /// <summary>
-/// Check-in, completion and no-show. The visit's row is locked while it changes, so two people at the desk
-/// pressing the same button get one change and one clear refusal; the audit entry is saved with the change.
+/// Check-in, completion and no-show. The visit's row is read locked, inside the transaction that changes it, so two
+/// people at the desk pressing the same button (or a cancel and a check-in) get one change and one clear refusal;
+/// the audit entry is saved with the change.
 /// </summary>
 public class VisitActions(AppDbContext db, Audit audit, TimeProvider clock)
 {
-    public async Task<VisitActionOutcome> ApplyAsync(Guid visitId, VisitAction action, CancellationToken ct)
+    /// <param name="shownVersion">The <see cref="Appointment.Version"/> the page showed; when the visit changed since,
+    /// nothing happens and the outcome is <see cref="VisitActionOutcome.Changed"/>.</param>
+    public async Task<VisitActionOutcome> ApplyAsync(Guid visitId, VisitAction action, CancellationToken ct, uint? shownVersion = null)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.Database.ExecuteSqlAsync($"SELECT id FROM cx.appointments WHERE id = {visitId} FOR UPDATE", ct);
         var visit = await db.Appointments
+            .FromSql($"SELECT *, xmin FROM cx.appointments WHERE id = {visitId} FOR UPDATE")
             .Include(a => a.Customer).Include(a => a.Service).Include(a => a.Location).Include(a => a.Resource)
-            .FirstOrDefaultAsync(a => a.Id == visitId, ct);
+            .SingleOrDefaultAsync(ct);
         if (visit is null) return new VisitActionOutcome.NotFound();
+        if (shownVersion is { } shown && shown != visit.Version) return new VisitActionOutcome.Changed(visit);
 
         var now = clock.GetUtcNow();
         if (WhyNot(visit, action, now) is { } reason) return new VisitActionOutcome.Refused(reason);

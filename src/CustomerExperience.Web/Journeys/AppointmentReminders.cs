@@ -15,7 +15,8 @@ namespace CustomerExperience.Web.Journeys;
 /// wall-clock time, across DST); what is left counts in real minutes.</item>
 /// <item>A moment that passed before the visit was booked (or last moved) is skipped.</item>
 /// <item>When several are due at once (a catch-up after downtime), only the nearest to the visit is sent.</item>
-/// <item>Only booked visits get reminders; moving or cancelling one withdraws its queued reminders.</item>
+/// <item>Only booked visits get reminders; moving or cancelling one withdraws its queued reminders. A visit is queued
+/// for only if it is still as read, checked under its row lock (see <see cref="StillAsReadAsync"/>).</item>
 /// </list>
 /// </summary>
 public class AppointmentReminders(AppDbContext db, Outbox outbox, AppointmentEmails emails, ManageLinks links, TimeProvider clock)
@@ -44,10 +45,17 @@ public class AppointmentReminders(AppDbContext db, Outbox outbox, AppointmentEma
                     .ToListAsync(ct);
                 if (visits.Count == 0) break;
 
+                var due = visits
+                    .Select(visit => (Visit: visit, Offset: DueOffset(visit, visit.Location!, service.ReminderOffsetsMinutes, now)))
+                    .Where(d => d.Offset is not null)
+                    .ToList();
+                if (due.Count == 0) continue;
+
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                foreach (var visit in visits)
+                var unchanged = await StillAsReadAsync(due.Select(d => d.Visit).ToList(), ct);
+                foreach (var (visit, dueOffset) in due)
                 {
-                    if (DueOffset(visit, visit.Location!, service.ReminderOffsetsMinutes, now) is not { } offset) continue;
+                    if (!unchanged.Contains(visit.Id) || dueOffset is not { } offset) continue;
                     var token = ManageToken.New();
                     if (!await outbox.EnqueueAsync(emails.Reminder(visit, service, visit.Location!, visit.Customer!, links.Url(token), offset), ct))
                         continue;
@@ -60,6 +68,29 @@ public class AppointmentReminders(AppDbContext db, Outbox outbox, AppointmentEma
             }
         }
         return queued;
+    }
+
+    /// <summary>
+    /// Locks the rows of <paramref name="visits"/> for the caller's transaction and returns the ids of those still booked
+    /// at the start and calendar sequence read before. A move or cancel holds its row lock from its read to its commit
+    /// and withdraws pending reminders inside it: so a move that commits after this lock finds the reminder queued
+    /// here and withdraws it, and one that committed before (or is committing) is seen here, and its visit skipped.
+    /// Shared locks: two reminder runs do not wait for each other.
+    /// </summary>
+    private async Task<HashSet<Guid>> StillAsReadAsync(IReadOnlyList<Appointment> visits, CancellationToken ct)
+    {
+        var ids = visits.Select(v => v.Id).ToArray();
+        var starts = visits.Select(v => v.Start).ToArray();
+        var sequences = visits.Select(v => v.CalendarSequence).ToArray();
+        var unchanged = await db.Database.SqlQuery<Guid>($"""
+            SELECT a.id AS "Value"
+            FROM cx.appointments a
+            JOIN unnest({ids}, {starts}, {sequences}) AS seen(id, start, calendar_sequence) ON seen.id = a.id
+            WHERE a.status = 'Booked' AND a.start = seen.start AND a.calendar_sequence = seen.calendar_sequence
+            ORDER BY a.id
+            FOR SHARE OF a
+            """).ToListAsync(ct);
+        return [.. unchanged];
     }
 
     /// <summary>The offset whose reminder should exist by now, or null when none is due (or all due ones are stale).</summary>

@@ -18,10 +18,20 @@ public abstract record BookingOutcome
     /// <summary>The customer's insurance covers this service again only from <paramref name="CoveredFrom"/>.</summary>
     public sealed record NotCovered(DateOnly CoveredFrom) : BookingOutcome;
     public sealed record NotFound(string What) : BookingOutcome;
-    /// <summary>The visit is cancelled, completed or otherwise no longer changeable.</summary>
-    public sealed record Closed(string Reason) : BookingOutcome;
+    /// <summary>The visit is cancelled, completed or otherwise no longer changeable; <paramref name="Current"/> is how it stands.</summary>
+    public sealed record Closed(string Reason, Appointment? Current = null) : BookingOutcome;
+    /// <summary>The visit changed after the form was shown (its version differs); nothing was done.</summary>
+    public sealed record Changed(Appointment Current) : BookingOutcome
+    {
+        public string Message => ChangedMeanwhile(Current);
+    }
     /// <summary>Too close to the visit to change it online: call the clinic.</summary>
     public sealed record InsideCutoff(string Phone, TimeSpan Cutoff) : BookingOutcome;
+
+    /// <summary>What staff read when they acted on a visit as an older page showed it.</summary>
+    public static string ChangedMeanwhile(Appointment current) =>
+        $"This visit was changed meanwhile, so nothing was done. Here is how it stands now: {BookingService.Describe(current.Status)}, " +
+        $"{AppointmentEmails.FormatWhen(current.Start, current.Location!)}.";
 
     public static Invalid Error(string field, string message) => new(new Dictionary<string, string> { [field] = message });
 }
@@ -90,40 +100,43 @@ public class BookingService(
     }
 
     public async Task<BookingOutcome> RescheduleAsync(string token, DateTimeOffset start, CancellationToken ct, bool staffOverride = false) =>
-        await FindByTokenAsync(token, ct) is { } visit
-            ? await RescheduleAsync(visit, token, start, staffOverride, audit: null, ct)
+        await VisitIdAsync(token, ct) is { } visitId
+            ? await RescheduleAsync(visitId, token, start, staffOverride, shownVersion: null, audit: null, ct)
             : new BookingOutcome.NotFound("booking");
 
     /// <summary>Staff move a visit by its id (they have no manage token); the customer's email carries a fresh one.</summary>
     /// <param name="staffOverride">Skips the change cut-off; never the no-double-booking rule.</param>
     /// <param name="audit">Called inside the transaction once the visit has moved; what it adds to the context is
     /// committed with the move, or not at all.</param>
+    /// <param name="shownVersion">The <see cref="Appointment.Version"/> the staff form showed: if the visit changed since,
+    /// nothing happens and the outcome is <see cref="BookingOutcome.Changed"/>.</param>
     public async Task<BookingOutcome> RescheduleAsync(Guid visitId, DateTimeOffset start, CancellationToken ct,
-        bool staffOverride = false, Action<Appointment>? audit = null) =>
-        await FindAsync(visitId, ct) is { } visit
-            ? await RescheduleAsync(visit, token: null, start, staffOverride, audit, ct)
-            : new BookingOutcome.NotFound("booking");
+        bool staffOverride = false, Action<Appointment>? audit = null, uint? shownVersion = null) =>
+        await RescheduleAsync(visitId, token: null, start, staffOverride, shownVersion, audit, ct);
 
     public async Task<BookingOutcome> CancelAsync(string token, CancellationToken ct, bool staffOverride = false, string reason = "Cancelled by the customer") =>
-        await FindByTokenAsync(token, ct) is { } visit
-            ? await CancelAsync(visit, token, reason, staffOverride, audit: null, ct)
+        await VisitIdAsync(token, ct) is { } visitId
+            ? await CancelAsync(visitId, token, reason, staffOverride, shownVersion: null, audit: null, ct)
             : new BookingOutcome.NotFound("booking");
 
-    /// <summary>Staff cancel a visit by its id; see <see cref="RescheduleAsync(Guid, DateTimeOffset, CancellationToken, bool, Action{Appointment})"/>.</summary>
+    /// <summary>Staff cancel a visit by its id; see <see cref="RescheduleAsync(Guid, DateTimeOffset, CancellationToken, bool, Action{Appointment}, uint?)"/>.</summary>
     public async Task<BookingOutcome> CancelAsync(Guid visitId, string reason, CancellationToken ct,
-        bool staffOverride = false, Action<Appointment>? audit = null) =>
-        await FindAsync(visitId, ct) is { } visit
-            ? await CancelAsync(visit, token: null, reason, staffOverride, audit, ct)
-            : new BookingOutcome.NotFound("booking");
+        bool staffOverride = false, Action<Appointment>? audit = null, uint? shownVersion = null) =>
+        await CancelAsync(visitId, token: null, reason, staffOverride, shownVersion, audit, ct);
 
     /// <param name="token">The manage token the customer came with (the outcome gives it back); null for staff. The email
     /// gets a fresh one either way.</param>
-    private async Task<BookingOutcome> RescheduleAsync(Appointment visit, string? token, DateTimeOffset start, bool staffOverride,
-        Action<Appointment>? audit, CancellationToken ct)
+    private async Task<BookingOutcome> RescheduleAsync(Guid visitId, string? token, DateTimeOffset start, bool staffOverride,
+        uint? shownVersion, Action<Appointment>? audit, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (await LockAsync(visitId, ct) is not { } visit)
+            return new BookingOutcome.NotFound("booking");
+        if (shownVersion is { } shown && shown != visit.Version)
+            return new BookingOutcome.Changed(visit);
         if (visit.Status != AppointmentStatus.Booked)
-            return new BookingOutcome.Closed($"This visit is {Describe(visit.Status)} and can no longer be changed.");
+            return new BookingOutcome.Closed($"This visit is {Describe(visit.Status)} and can no longer be changed.", visit);
         if (!staffOverride && visit.Start - now < rules.Value.ChangeCutoff)
             return new BookingOutcome.InsideCutoff(visit.Location!.Phone, rules.Value.ChangeCutoff);
         if (start == visit.Start)
@@ -132,7 +145,6 @@ public class BookingService(
         var (slot, problem) = await FindSlotAsync(visit.Service!, visit.Location!, start, visit.Id, staff: staffOverride, ct);
         if (problem is not null) return problem;
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // Keep the same room or machine when it is free: fewer surprises for the front desk.
         var resources = slot!.FreeResourceIds.OrderBy(id => id == visit.ResourceId ? 0 : 1).ToList();
         var placed = false;
@@ -152,29 +164,59 @@ public class BookingService(
         await db.SaveChangesAsync(ct);
 
         await outbox.WithdrawPendingAsync(visit.Id, "reminder", ct);
-        await outbox.EnqueueAsync(emails.Build(AppointmentEmails.Change.Rescheduled, visit, visit.Service!, visit.Location!, visit.Customer!, fresh, now), ct);
+        await EnqueueChangeAsync(AppointmentEmails.Change.Rescheduled, visit, fresh, now, ct);
         await transaction.CommitAsync(ct);
         return new BookingOutcome.Done(visit, visit.Location!, token ?? fresh);
     }
 
-    private async Task<BookingOutcome> CancelAsync(Appointment visit, string? token, string reason, bool staffOverride,
-        Action<Appointment>? audit, CancellationToken ct)
+    /// <summary>A customer cancels only a booked visit; staff also a checked-in one (the customer had to leave).</summary>
+    private async Task<BookingOutcome> CancelAsync(Guid visitId, string? token, string reason, bool staffOverride,
+        uint? shownVersion, Action<Appointment>? audit, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        if (!visit.IsActive)
-            return new BookingOutcome.Closed($"This visit is {Describe(visit.Status)} and can no longer be changed.");
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (await LockAsync(visitId, ct) is not { } visit)
+            return new BookingOutcome.NotFound("booking");
+        if (shownVersion is { } shown && shown != visit.Version)
+            return new BookingOutcome.Changed(visit);
+        if (token is null ? !visit.IsActive : visit.Status != AppointmentStatus.Booked)
+            return new BookingOutcome.Closed($"This visit is {Describe(visit.Status)} and can no longer be changed.", visit);
         if (!staffOverride && visit.Start - now < rules.Value.ChangeCutoff)
             return new BookingOutcome.InsideCutoff(visit.Location!.Phone, rules.Value.ChangeCutoff);
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var fresh = ManageToken.Issue(db, visit.Id, now);
         visit.Cancel(reason, now);
         audit?.Invoke(visit);
         await db.SaveChangesAsync(ct);
         await outbox.WithdrawPendingAsync(visit.Id, "reminder", ct);
-        await outbox.EnqueueAsync(emails.Build(AppointmentEmails.Change.Cancelled, visit, visit.Service!, visit.Location!, visit.Customer!, fresh, now), ct);
+        await EnqueueChangeAsync(AppointmentEmails.Change.Cancelled, visit, fresh, now, ct);
         await transaction.CommitAsync(ct);
         return new BookingOutcome.Done(visit, visit.Location!, token ?? fresh);
+    }
+
+    /// <summary>
+    /// The visit, read inside the caller's transaction with its row locked until it ends, so a change decided on it
+    /// cannot overwrite another that committed meanwhile: concurrent changes of one visit queue up here, and each
+    /// decides on what the one before it left.
+    /// </summary>
+    private async Task<Appointment?> LockAsync(Guid visitId, CancellationToken ct)
+    {
+        // A copy this context read earlier would answer the query instead of the locked row.
+        if (db.Appointments.Local.FirstOrDefault(a => a.Id == visitId) is { } earlier)
+            db.Entry(earlier).State = EntityState.Detached;
+        return await db.Appointments
+            .FromSql($"SELECT *, xmin FROM cx.appointments WHERE id = {visitId} FOR UPDATE")
+            .Include(a => a.Service).Include(a => a.Location).Include(a => a.Customer)
+            .SingleOrDefaultAsync(ct);
+    }
+
+    /// <summary>Every committed change has its own email: the key carries the calendar sequence the change raised, so a
+    /// repeated key means two changes decided on the same state, which the row lock rules out.</summary>
+    private async Task EnqueueChangeAsync(AppointmentEmails.Change change, Appointment visit, string token, DateTimeOffset now, CancellationToken ct)
+    {
+        var message = emails.Build(change, visit, visit.Service!, visit.Location!, visit.Customer!, token, now);
+        if (!await outbox.EnqueueAsync(message, ct))
+            throw new InvalidOperationException($"An email with the key {message.IdempotencyKey} was already queued.");
     }
 
     /// <summary>A visit by id, with what its pages and emails show; null when there is none.</summary>
@@ -182,6 +224,13 @@ public class BookingService(
         await db.Appointments
             .Include(a => a.Service).Include(a => a.Location).Include(a => a.Customer)
             .FirstOrDefaultAsync(a => a.Id == visitId, ct);
+
+    private async Task<Guid?> VisitIdAsync(string token, CancellationToken ct)
+    {
+        if (!ManageToken.LooksValid(token)) return null;
+        var hash = ManageToken.Hash(token);
+        return await db.AppointmentManageTokens.Where(t => t.Hash == hash).Select(t => (Guid?)t.AppointmentId).FirstOrDefaultAsync(ct);
+    }
 
     /// <summary>The visit behind a manage token, with what its pages and emails show; null for unknown or malformed tokens.</summary>
     public async Task<Appointment?> FindByTokenAsync(string? token, CancellationToken ct)
@@ -285,7 +334,7 @@ public class BookingService(
     private static DateOnly LocalDate(DateTimeOffset instant, Location location) =>
         location.LocalDate(instant);
 
-    private static string Describe(AppointmentStatus status) => status switch
+    public static string Describe(AppointmentStatus status) => status switch
     {
         AppointmentStatus.Cancelled => "cancelled",
         AppointmentStatus.Completed => "completed",

@@ -25,7 +25,8 @@ public sealed partial class FrontDeskApp : IAsyncDisposable
     public AppFactory App { get; private set; } = null!;
     public TestClinic Clinic { get; private set; } = null!;
 
-    public static async Task<FrontDeskApp> StartAsync(string name)
+    /// <param name="configure">Settings for this host (<see cref="AppFactory.With"/>), before it starts.</param>
+    public static async Task<FrontDeskApp> StartAsync(string name, Action<AppFactory>? configure = null)
     {
         var frontDesk = new FrontDeskApp();
         frontDesk.App = new AppFactory(await TestDatabases.CreateAsync(name))
@@ -33,6 +34,7 @@ public sealed partial class FrontDeskApp : IAsyncDisposable
             TestServices = services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(frontDesk.Clock)),
         };
         frontDesk.App.With("RateLimits:PublicWritePerMinute", "1000");
+        configure?.Invoke(frontDesk.App);
         frontDesk.Clinic = await TestClinic.SeedAsync(frontDesk.App.Services);
         return frontDesk;
     }

@@ -23,6 +23,7 @@ public class AppointmentConfiguration : IEntityTypeConfiguration<Appointment>
         builder.HasIndex(a => new { a.ResourceId, a.BlockedUntil });
         // Reminders look for booked visits starting in the next days.
         builder.HasIndex(a => new { a.Status, a.Start });
+        builder.Property(a => a.Version).IsRowVersion();
         builder.Ignore(a => a.IsActive);
         builder.Ignore(a => a.ScheduledAt);
     }

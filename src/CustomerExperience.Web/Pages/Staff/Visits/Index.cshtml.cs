@@ -25,6 +25,8 @@ public class IndexModel(AppDbContext db, VisitActions actions, Eligibility eligi
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
     /// <summary>"schedule" when an action was posted from the schedule, which is where the desk goes back to.</summary>
     [BindProperty] public string? From { get; set; }
+    /// <summary>The visit's version the page showed; an action on an older state than the current one is refused.</summary>
+    [BindProperty] public uint? Version { get; set; }
     [TempData] public string? Done { get; set; }
 
     public Appointment Visit { get; private set; } = null!;
@@ -56,15 +58,14 @@ public class IndexModel(AppDbContext db, VisitActions actions, Eligibility eligi
 
     private async Task<IActionResult> ApplyAsync(VisitAction action, CancellationToken ct)
     {
-        switch (await actions.ApplyAsync(Id, action, ct))
+        switch (await actions.ApplyAsync(Id, action, ct, Version))
         {
             case VisitActionOutcome.NotFound:
                 return NotFound();
             case VisitActionOutcome.Refused refused:
-                if (!await LoadAsync(ct)) return NotFound();
-                Problem = refused.Message;
-                Response.StatusCode = StatusCodes.Status409Conflict;
-                return Page();
+                return await RefuseAsync(refused.Message, ct);
+            case VisitActionOutcome.Changed changed:
+                return await RefuseAsync(changed.Message, ct);
             case VisitActionOutcome.Done done:
                 Done = done.Message;
                 var visit = done.Visit;
@@ -80,6 +81,14 @@ public class IndexModel(AppDbContext db, VisitActions actions, Eligibility eligi
             default:
                 throw new InvalidOperationException("Unknown outcome.");
         }
+    }
+
+    private async Task<IActionResult> RefuseAsync(string message, CancellationToken ct)
+    {
+        if (!await LoadAsync(ct)) return NotFound();
+        Problem = message;
+        Response.StatusCode = StatusCodes.Status409Conflict;
+        return Page();
     }
 
     private async Task<bool> LoadAsync(CancellationToken ct)

@@ -24,6 +24,8 @@ public class RescheduleModel(BookingService booking, AvailabilityService availab
     [BindProperty(SupportsGet = true, Name = "start")] public string? StartText { get; set; }
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     [BindProperty] public string? Reason { get; set; }
+    /// <summary>The visit's version the form showed: a move or cancel decided on an older state is refused.</summary>
+    [BindProperty] public uint? Version { get; set; }
 
     public Appointment Visit { get; private set; } = null!;
     public Location Location => Visit.Location!;
@@ -70,16 +72,19 @@ public class RescheduleModel(BookingService booking, AvailabilityService availab
         var cutoff = InsideCutoff ? " (inside the change cut-off, which binds customers online)" : "";
         var outcome = await booking.RescheduleAsync(Visit.Id, start, ct, staffOverride: true,
             audit: visit => audit.Record(AuditActions.VisitRescheduled,
-                $"Moved from {from} to {AppointmentEmails.FormatWhen(visit.Start, Location)}{cutoff}", visit.CustomerId, visit.Id));
+                $"Moved from {from} to {AppointmentEmails.FormatWhen(visit.Start, Location)}{cutoff}", visit.CustomerId, visit.Id),
+            shownVersion: Version);
         if (outcome is BookingOutcome.Done done)
         {
             TempData["Done"] = $"Moved {Service.Name} to {AppointmentEmails.FormatWhen(done.Visit.Start, Location)}. {Customer.Greeting} gets an updated invite.";
             return Redirect(Back);
         }
 
+        ShowCurrent(outcome);
         (Problem, Alternatives) = outcome switch
         {
             BookingOutcome.Taken taken => ("That time is taken. These are the nearest free times:", taken.Alternatives),
+            BookingOutcome.Changed changed => (changed.Message, []),
             BookingOutcome.Closed closed => (closed.Reason, []),
             BookingOutcome.Invalid invalid => (string.Join(" ", invalid.Errors.Values), []),
             _ => ("This visit could not be moved.", (IReadOnlyList<Slot>)[]),
@@ -105,13 +110,20 @@ public class RescheduleModel(BookingService booking, AvailabilityService availab
 
         var when = AppointmentEmails.FormatWhen(Visit.Start, Location);
         var outcome = await booking.CancelAsync(Visit.Id, reason!, ct, staffOverride: true,
-            audit: visit => audit.Record(AuditActions.VisitCancelled, $"Cancelled the visit of {when}: {reason}", visit.CustomerId, visit.Id));
+            audit: visit => audit.Record(AuditActions.VisitCancelled, $"Cancelled the visit of {when}: {reason}", visit.CustomerId, visit.Id),
+            shownVersion: Version);
         if (outcome is BookingOutcome.Done)
         {
             TempData["Done"] = $"Cancelled {Service.Name} of {when}. {Customer.Greeting} gets a cancellation that removes it from their calendar.";
             return Redirect(Back);
         }
-        Problem = outcome is BookingOutcome.Closed closed ? closed.Reason : "This visit could not be cancelled.";
+        ShowCurrent(outcome);
+        Problem = outcome switch
+        {
+            BookingOutcome.Changed changed => changed.Message,
+            BookingOutcome.Closed closed => closed.Reason,
+            _ => "This visit could not be cancelled.",
+        };
         return await AgainAsync(StatusCodes.Status409Conflict, ct);
     }
 
@@ -120,6 +132,13 @@ public class RescheduleModel(BookingService booking, AvailabilityService availab
         if (Visit.Status == AppointmentStatus.Booked) await BuildPickerAsync(ct);
         Response.StatusCode = status;
         return Page();
+    }
+
+    /// <summary>A refused change shows the visit as it stands now, not as it was when this request began.</summary>
+    private void ShowCurrent(BookingOutcome outcome)
+    {
+        if (outcome is BookingOutcome.Changed { Current: var changed }) Visit = changed;
+        else if (outcome is BookingOutcome.Closed { Current: { } closed }) Visit = closed;
     }
 
     private async Task<bool> LoadAsync(CancellationToken ct)
