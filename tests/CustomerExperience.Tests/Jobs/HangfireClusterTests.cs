@@ -110,8 +110,8 @@ public class HangfireClusterTests : IAsyncLifetime
         await Eventually.TrueAsync(() => Task.FromResult(storage.GetMonitoringApi().JobDetails(jobId).History[0].StateName == "Processing"),
             TimeSpan.FromSeconds(30), "the first node to start the delivery job");
 
-        first.Kill(entireProcessTree: true);
-        await first.WaitForExitAsync();
+        first.Process.Kill(entireProcessTree: true);
+        await first.Process.WaitForExitAsync();
         silent.Stop();
 
         await using var second = Node()
@@ -129,8 +129,19 @@ public class HangfireClusterTests : IAsyncLifetime
         Assert.Single(mail);
     }
 
+    /// <summary>A process that does not outlive the test, whatever the test's outcome.</summary>
+    private sealed record AppProcess(Process Process) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (!Process.HasExited)
+                Process.Kill(entireProcessTree: true);
+            Process.Dispose();
+        }
+    }
+
     /// <summary>The real app in a process of its own (so it can be killed), jobs on, on this test's database.</summary>
-    private Process StartAppProcess(Dictionary<string, string> settings)
+    private AppProcess StartAppProcess(Dictionary<string, string> settings)
     {
         var app = Path.Combine(AppContext.BaseDirectory, "CustomerExperience.Web.dll");
         var start = new ProcessStartInfo("dotnet", [app, "--urls", "http://127.0.0.1:0"])
@@ -160,7 +171,7 @@ public class HangfireClusterTests : IAsyncLifetime
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return process;
+        return new AppProcess(process);
     }
 
     private async Task QueueEmailAsync(string email)
