@@ -143,7 +143,7 @@ public class BookModel(
     private async Task<CustomerDetails?> ConfirmCustomerAsync(Customer customer, CancellationToken ct)
     {
         var profile = CustomerProfile.Of(customer) with { PreferredName = PreferredName, Phone = Phone };
-        foreach (var (field, message) in profile.Validate()) Errors[field] = message;
+        foreach (var (field, message) in profile.Validate(Location!.LocalDate(clock.GetUtcNow()))) Errors[field] = message;
         if (Errors.Count > 0) return null;
         if (profile.ApplyTo(customer) is { } changes)
         {
