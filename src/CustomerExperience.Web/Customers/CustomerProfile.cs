@@ -5,22 +5,24 @@ using CustomerExperience.Web.Scheduling;
 namespace CustomerExperience.Web.Customers;
 
 /// <summary>
-/// What staff may change about a customer (name, email and date of birth stay as booked: email is how customers are matched).
-/// <see cref="ApplyTo"/> changes the customer and says what changed, for the audit entry.
+/// What staff may change about a customer. <see cref="ApplyTo"/> changes the customer and says what changed, for the audit entry.
 /// </summary>
 public sealed partial record CustomerProfile(
+    string? FullName, string? Email, DateOnly? DateOfBirth,
     string? PreferredName, string? Pronunciation, string? Phone, string? Preferences, TimeOfDayPreference PreferredTimeOfDay)
 {
     public const int MaxPreferences = 1000;
     private const int MaxExcerpt = 150;
 
     public static CustomerProfile Of(Customer customer) =>
-        new(customer.PreferredName, customer.Pronunciation, customer.Phone, customer.Preferences, customer.PreferredTimeOfDay);
+        new(customer.FullName, customer.Email, customer.DateOfBirth,
+            customer.PreferredName, customer.Pronunciation, customer.Phone, customer.Preferences, customer.PreferredTimeOfDay);
 
     /// <summary>One message per bad field, keyed by the form field's name.</summary>
-    public Dictionary<string, string> Validate()
+    public Dictionary<string, string> Validate(DateOnly today)
     {
-        var errors = new Dictionary<string, string>();
+        var identity = new CustomerDetails(FullName, PreferredName, Email, Phone, DateOfBirth).Validate(today, online: false);
+        var errors = identity.Where(e => e.Key is "fullName" or "email" or "dateOfBirth").ToDictionary();
         Line(errors, "preferredName", PreferredName, "Preferred name");
         Line(errors, "pronunciation", Pronunciation, "Pronunciation");
         var phone = Phone?.Trim();
@@ -48,6 +50,13 @@ public sealed partial record CustomerProfile(
             changes.Add($"{label}: {Quote(before)} → {Quote(after)}");
         }
 
+        Set("full name", customer.FullName, FullName, v => customer.FullName = v!);
+        Set("email", customer.Email, Email, v => customer.Email = v!);
+        if (customer.DateOfBirth != DateOfBirth)
+        {
+            changes.Add($"date of birth: {Day(customer.DateOfBirth)} → {Day(DateOfBirth)}");
+            customer.DateOfBirth = DateOfBirth;
+        }
         Set("preferred name", customer.PreferredName, PreferredName, v => customer.PreferredName = v);
         Set("pronunciation", customer.Pronunciation, Pronunciation, v => customer.Pronunciation = v);
         Set("phone", customer.Phone, Phone, v => customer.Phone = v);
@@ -63,6 +72,8 @@ public sealed partial record CustomerProfile(
     /// <summary>A short quoted excerpt for audit details, which hold 2,000 characters.</summary>
     public static string Quote(string? text) =>
         text is null ? "(none)" : text.Length <= MaxExcerpt ? $"“{text}”" : $"“{text[..MaxExcerpt]}…”";
+
+    private static string Day(DateOnly? day) => day?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "(none)";
 
     private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 

@@ -21,6 +21,7 @@ public static class TimelineKinds
     public const string Note = "note";
     public const string NoteEdited = "note-edited";
     public const string StaffChange = "staff-change";
+    public const string Merged = "merged";
 }
 
 /// <summary>
@@ -97,7 +98,7 @@ public class VisitTimeline(AppDbContext db) : ITimelineSource
                 Add(visit, TimelineKinds.NoShow, null, AuditActions.VisitNoShow, $"No-show for {service} of {when} at {where}");
         }
 
-        items.AddRange(audit.Select(e => new TimelineItem(e.At, TimelineKinds.StaffChange, StaffTime.DescribeAction(e.Action), e.Details, e.StaffName, e.AppointmentId)));
+        items.AddRange(audit.Select(e => new TimelineItem(e.At, e.Action == AuditActions.CustomerMerged ? TimelineKinds.Merged : TimelineKinds.StaffChange, StaffTime.DescribeAction(e.Action), e.Details, e.StaffName, e.AppointmentId)));
         return items;
     }
 }

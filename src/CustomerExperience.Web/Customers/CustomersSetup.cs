@@ -2,10 +2,12 @@ namespace CustomerExperience.Web.Customers;
 
 public static class CustomersSetup
 {
-    /// <summary>Customer search and the customer timeline with its sources (add a survey source here when surveys exist).</summary>
+    /// <summary>Customer search, possible duplicates and merging, and the customer timeline with its sources (add a survey source here when surveys exist).</summary>
     public static void AddCustomers(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<CustomerSearch>();
+        builder.Services.AddScoped<CustomerDuplicates>();
+        builder.Services.AddScoped<CustomerMerge>();
         builder.Services.AddScoped<CustomerTimeline>();
         builder.Services.AddScoped<ITimelineSource, VisitTimeline>();
         builder.Services.AddScoped<ITimelineSource, EmailTimeline>();

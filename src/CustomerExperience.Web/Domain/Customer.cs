@@ -21,7 +21,7 @@ public class Customer
         }
     }
 
-    /// <summary>Lower-cased email: customers are matched by email, case-insensitively.</summary>
+    /// <summary>Lower-cased email, for lookups: several customers (a family) may share one.</summary>
     public string NormalizedEmail { get; private set; } = "";
     public string? Phone { get; set; }
     public DateOnly? DateOfBirth { get; set; }
@@ -31,6 +31,8 @@ public class Customer
     public string? Preferences { get; set; }
     public bool EmailOptOut { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>Postgres <c>xmin</c>: a staff edit saved over a row changed since it was read fails instead of overwriting.</summary>
+    public uint Version { get; private set; }
 
     public string Greeting => string.IsNullOrWhiteSpace(PreferredName) ? FullName : PreferredName;
 

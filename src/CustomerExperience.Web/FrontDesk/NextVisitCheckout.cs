@@ -56,7 +56,7 @@ public class NextVisitCheckout(AppDbContext db, NextVisitRebooking rebooking, Bo
             var customer = visit.Customer!;
             var outcome = await booking.BookAsync(new BookingRequest(visit.ServiceId, visit.LocationId, start,
                 new CustomerDetails(customer.FullName, customer.PreferredName, customer.Email, customer.Phone, customer.DateOfBirth),
-                AcceptNotCovered: false, Source: BookingSource.FrontDesk, PreferredResourceId: visit.ResourceId), ct,
+                AcceptNotCovered: false, Source: BookingSource.FrontDesk, PreferredResourceId: visit.ResourceId, CustomerId: customer.Id), ct,
                 // Saved in the booking's own transaction: the visit, its confirmation and who booked it commit together.
                 audit: next => audit.Record(AuditActions.VisitNextBooked,
                     $"Booked next visit at checkout: {visit.Service!.Name}, {AppointmentEmails.FormatWhen(next.Start, location)}",

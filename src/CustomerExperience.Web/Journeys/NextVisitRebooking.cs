@@ -57,7 +57,7 @@ public class NextVisitRebooking(AppDbContext db, AvailabilityService availabilit
                 return new BookingOutcome.Taken([]);
             return await booking.BookAsync(new BookingRequest(visit.ServiceId, visit.LocationId, slot.Start,
                 new CustomerDetails(customer.FullName, customer.PreferredName, customer.Email, customer.Phone, customer.DateOfBirth),
-                AcceptNotCovered: true, Source: BookingSource.Rebooking, PreferredResourceId: visit.ResourceId), ct);
+                AcceptNotCovered: true, Source: BookingSource.Rebooking, PreferredResourceId: visit.ResourceId, CustomerId: customer.Id), ct);
         }, ct);
 
     /// <summary>

@@ -36,9 +36,12 @@ public abstract record BookingOutcome
     public static Invalid Error(string field, string message) => new(new Dictionary<string, string> { [field] = message });
 }
 
+/// <param name="CustomerId">The clinic's own bookings name the customer (front desk, rebooking); a public form's details
+/// are matched by <see cref="CustomerIdentity"/>.</param>
 public sealed record BookingRequest(
     Guid ServiceId, Guid LocationId, DateTimeOffset Start, CustomerDetails Customer,
-    bool AcceptNotCovered = false, BookingSource Source = BookingSource.Online, Guid? PreferredResourceId = null);
+    bool AcceptNotCovered = false, BookingSource Source = BookingSource.Online, Guid? PreferredResourceId = null,
+    Guid? CustomerId = null);
 
 /// <summary>
 /// The booking write path. One transaction upserts the customer, inserts the visit and queues the email.
@@ -67,12 +70,17 @@ public class BookingService(
         if (problem is not null) return problem;
 
         if (!request.AcceptNotCovered
-            && await eligibility.CoveredFromAsync(request.Customer.Email!, request.Customer.DateOfBirth, service, ct) is { } coveredFrom
+            && await (request.CustomerId is { } customerId
+                ? eligibility.CoveredFromAsync(customerId, service, ct)
+                : eligibility.CoveredFromAsync(request.Customer, service, ct)) is { } coveredFrom
             && LocalDate(request.Start, location) < coveredFrom)
             return new BookingOutcome.NotCovered(coveredFrom);
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var customer = await UpsertCustomerAsync(request.Customer, now, ct);
+        var customer = request.CustomerId is { } id
+            ? await db.Customers.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct)
+            : await MatchOrCreateCustomerAsync(request.Customer, now, ct);
+        if (customer is null) return new BookingOutcome.NotFound("customer");
         var visit = new Appointment
         {
             Id = Guid.CreateVersion7(),
@@ -310,23 +318,34 @@ public class BookingService(
         }
     }
 
-    /// <summary>Matched by email, case-insensitively. An existing customer's details are only filled in, never overwritten
-    /// from a public form: the record may have been checked by staff, and an email can be shared within a family.</summary>
-    private async Task<Customer> UpsertCustomerAsync(CustomerDetails details, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// The customer these details identify (<see cref="CustomerIdentity"/>), else a new one, even when the email is on file
+    /// for someone else. An existing customer's details are only filled in, never overwritten from a public form: the
+    /// record may have been checked by staff. A transaction lock on the email keeps two simultaneous first bookings of one
+    /// person from creating two customers.
+    /// </summary>
+    private async Task<Customer> MatchOrCreateCustomerAsync(CustomerDetails details, DateTimeOffset now, CancellationToken ct)
     {
         var normalized = Customer.Normalize(details.Email!);
-        var rows = await db.Customers.FromSql($"""
-            INSERT INTO cx.customers (id, full_name, preferred_name, email, normalized_email, phone, date_of_birth,
-                                      preferred_time_of_day, email_opt_out, created_at)
-            VALUES ({Guid.CreateVersion7()}, {details.FullName!.Trim()}, {Blank(details.PreferredName)}, {details.Email!.Trim()},
-                    {normalized}, {Blank(details.Phone)}, {details.DateOfBirth}, 'Any', false, {now})
-            ON CONFLICT (normalized_email) DO UPDATE SET
-                preferred_name = COALESCE(customers.preferred_name, EXCLUDED.preferred_name),
-                phone = COALESCE(customers.phone, EXCLUDED.phone),
-                date_of_birth = COALESCE(customers.date_of_birth, EXCLUDED.date_of_birth)
-            RETURNING *
-            """).AsNoTracking().ToListAsync(ct);
-        return rows.Single();
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({normalized}, 0))", ct);
+        if (await CustomerIdentity.FindAsync(db, details, ct) is { } existing)
+        {
+            var (preferredName, phone) = (Blank(details.PreferredName), Blank(details.Phone));
+            await db.Customers.Where(c => c.Id == existing.Id).ExecuteUpdateAsync(c => c
+                .SetProperty(x => x.PreferredName, x => x.PreferredName ?? preferredName)
+                .SetProperty(x => x.Phone, x => x.Phone ?? phone), ct);
+            existing.PreferredName ??= preferredName;
+            existing.Phone ??= phone;
+            return existing;
+        }
+        var customer = new Customer
+        {
+            Id = Guid.CreateVersion7(), FullName = details.FullName!.Trim(), PreferredName = Blank(details.PreferredName),
+            Email = details.Email!, Phone = Blank(details.Phone), DateOfBirth = details.DateOfBirth, CreatedAt = now,
+        };
+        db.Customers.Add(customer);
+        await db.SaveChangesAsync(ct);
+        return customer;
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -6,19 +6,17 @@ namespace CustomerExperience.Web.Scheduling;
 
 /// <summary>
 /// When insurance covers a service again: the last completed visit's local date plus the service's coverage
-/// interval. A public form reveals it only when both email and date of birth match the customer on file, so
+/// interval. A public form reveals it only for the customer its details identify (email, date of birth and name), so
 /// typing somebody's email address does not tell you when they last had a screening.
 /// </summary>
 public class Eligibility(AppDbContext db, TimeProvider clock)
 {
-    public async Task<DateOnly?> CoveredFromAsync(string email, DateOnly? dateOfBirth, Service service, CancellationToken ct)
+    /// <summary>For details typed into a public form: only the customer they identify (<see cref="CustomerIdentity"/>),
+    /// never another one who shares the email.</summary>
+    public async Task<DateOnly?> CoveredFromAsync(CustomerDetails details, Service service, CancellationToken ct)
     {
-        if (service.CoverageIntervalDays is null || dateOfBirth is null) return null;
-        var normalized = Customer.Normalize(email);
-        var customerId = await db.Customers.AsNoTracking()
-            .Where(c => c.NormalizedEmail == normalized && c.DateOfBirth == dateOfBirth)
-            .Select(c => (Guid?)c.Id).FirstOrDefaultAsync(ct);
-        return customerId is null ? null : await CoveredFromAsync(customerId.Value, service, ct);
+        if (service.CoverageIntervalDays is null) return null;
+        return await CustomerIdentity.FindAsync(db, details, ct) is { } customer ? await CoveredFromAsync(customer.Id, service, ct) : null;
     }
 
     /// <summary>Null when the customer is covered today (or the service has no coverage limit).</summary>

@@ -11,6 +11,7 @@ public static class AuditActions
     public const string VisitNoShow = "visit.no-show";
     public const string VisitNextBooked = "visit.next-booked";
     public const string CustomerUpdated = "customer.updated";
+    public const string CustomerMerged = "customer.merged";
     public const string NoteAdded = "customer.note-added";
     public const string NoteEdited = "customer.note-edited";
     public const string EmailResent = "email.resent";

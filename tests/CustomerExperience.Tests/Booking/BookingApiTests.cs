@@ -298,28 +298,35 @@ public class BookingApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_returning_customer_is_told_when_coverage_starts_only_when_email_and_birth_date_match()
+    public async Task A_returning_customer_is_told_when_coverage_starts_only_when_email_birth_date_and_name_match()
     {
         var email = MailDev.UniqueAddress("recall");
-        await clinic.SeedCompletedVisitAsync(app.Services, email, new DateOnly(1970, 3, 4), new DateTimeOffset(2026, 1, 15, 14, 0, 0, TimeSpan.Zero));
+        var rita = await clinic.SeedCompletedVisitAsync(app.Services, email, new DateOnly(1970, 3, 4), new DateTimeOffset(2026, 1, 15, 14, 0, 0, TimeSpan.Zero));
+        object As(string start, string name = "Returning Customer", string dateOfBirth = "1970-03-04", bool acceptNotCovered = false) =>
+            clinic.Booking(start, email.ToUpperInvariant(), name, dateOfBirth, acceptNotCovered);
 
-        var early = await client.PostAsJsonAsync("/api/v1/bookings", clinic.Booking(TestClinic.At(2026, 12, 1, 9), email.ToUpperInvariant()));
+        var early = await client.PostAsJsonAsync("/api/v1/bookings", As(TestClinic.At(2026, 12, 1, 9)));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, early.StatusCode);
         Assert.Equal("2027-01-15", (await early.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("coveredFrom").GetString());
         Assert.Equal((1, 0), await CountsAsync());
 
-        // Someone who knows only the email learns nothing and simply books.
-        var stranger = await client.PostAsJsonAsync("/api/v1/bookings", clinic.Booking(TestClinic.At(2026, 12, 1, 9), email, dateOfBirth: "1980-01-01"));
+        // Someone who knows only the email, or the email and birth date but not the name, learns nothing and simply books
+        // as a customer of their own.
+        var stranger = await client.PostAsJsonAsync("/api/v1/bookings", As(TestClinic.At(2026, 12, 1, 9), dateOfBirth: "1980-01-01"));
         Assert.Equal(HttpStatusCode.Created, stranger.StatusCode);
+        var namesake = await client.PostAsJsonAsync("/api/v1/bookings", As(TestClinic.At(2026, 12, 1, 10), name: "Zoë Test"));
+        Assert.Equal(HttpStatusCode.Created, namesake.StatusCode);
 
-        // The customer can choose a covered date, or book earlier knowingly.
-        await BookAsync(TestClinic.At(2027, 1, 15, 9), email);
-        var knowingly = await client.PostAsJsonAsync("/api/v1/bookings", clinic.Booking(TestClinic.At(2026, 12, 2, 9), email, acceptNotCovered: true));
+        // The customer can choose a covered date, or book earlier knowingly; "R. Customer" is her too.
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/bookings", As(TestClinic.At(2027, 1, 15, 9)))).StatusCode);
+        var knowingly = await client.PostAsJsonAsync("/api/v1/bookings", As(TestClinic.At(2026, 12, 2, 9), name: "R. Customer", acceptNotCovered: true));
         Assert.Equal(HttpStatusCode.Created, knowingly.StatusCode);
 
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        Assert.Equal(1, await db.Customers.CountAsync(c => c.NormalizedEmail == email.ToLowerInvariant()));
+        var customers = await db.Customers.Where(c => c.NormalizedEmail == email.ToLowerInvariant()).ToListAsync();
+        Assert.Equal(3, customers.Count);
+        Assert.Equal(3, await db.Appointments.CountAsync(a => a.CustomerId == rita));
     }
 
     [Fact]

@@ -95,6 +95,30 @@ public partial class BookingPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_daughter_booking_with_her_mothers_email_sees_nothing_of_the_mother_and_changes_nothing()
+    {
+        var email = MailDev.UniqueAddress("family");
+        var mother = await clinic.SeedCompletedVisitAsync(app.Services, email, new DateOnly(1958, 2, 3), new DateTimeOffset(2026, 1, 15, 14, 0, 0, TimeSpan.Zero));
+
+        // Before the mother's coverage date (2027-01-15): nothing says "not covered", nothing names the mother.
+        var response = await PostDetailsAsync("2026-12-01T09:00:00-05:00", Details(email, "Daisy Customer"));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var html = WebUtility.HtmlDecode(await (await client.GetAsync(response.Headers.Location!.ToString())).Content.ReadAsStringAsync());
+        Assert.Contains("You're booked", html);
+        Assert.DoesNotContain("Rita", html);
+        Assert.DoesNotContain("Returning Customer", html);
+        Assert.DoesNotContain("2027", html);
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var mum = await db.Customers.AsNoTracking().SingleAsync(c => c.Id == mother);
+        Assert.Equal(("Returning Customer", "Rita", null, new DateOnly(1958, 2, 3)), (mum.FullName, mum.PreferredName, mum.Phone, mum.DateOfBirth));
+        var daughter = await db.Customers.AsNoTracking().SingleAsync(c => c.NormalizedEmail == email && c.Id != mother);
+        Assert.Equal(daughter.Id, (await db.Appointments.AsNoTracking().SingleAsync(a => a.Status == AppointmentStatus.Booked)).CustomerId);
+    }
+
+    [Fact]
     public async Task A_form_post_without_the_antiforgery_token_is_rejected()
     {
         var response = await PostDetailsAsync("2026-12-01T09:00:00-05:00", Details(MailDev.UniqueAddress("csrf")), withToken: false);

@@ -4,6 +4,7 @@ using CustomerExperience.Tests.Infrastructure;
 using CustomerExperience.Web.Customers;
 using CustomerExperience.Web.Domain;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CustomerExperience.Tests.Customers;
 
@@ -27,6 +28,23 @@ public class CustomerPageTests : IAsyncLifetime
 
     private Task<HttpResponseMessage> PostAsync(HttpClient client, string handler, Dictionary<string, string> fields) =>
         StaffSignIn.PostFormAsync(client, Page, fields, $"{Page}?handler={handler}");
+
+    /// <summary>The details form as the page shows it now (with the row version it carries), changed by <paramref name="changes"/>.</summary>
+    private async Task<Dictionary<string, string>> DetailsFormAsync(Dictionary<string, string> changes)
+    {
+        var saved = await frontDesk.DbAsync(db => db.Customers.AsNoTracking().SingleAsync(c => c.Id == customer.Id));
+        var html = await dana.GetStringAsync(Page);
+        Assert.Contains($"name=\"version\" value=\"{saved.Version}\"", html);
+        var form = new Dictionary<string, string>
+        {
+            ["version"] = saved.Version.ToString(), ["fullName"] = saved.FullName, ["email"] = saved.Email,
+            ["dateOfBirth"] = saved.DateOfBirth?.ToString("yyyy-MM-dd") ?? "", ["preferredName"] = saved.PreferredName ?? "",
+            ["pronunciation"] = saved.Pronunciation ?? "", ["phone"] = saved.Phone ?? "", ["preferences"] = saved.Preferences ?? "",
+            ["preferredTimeOfDay"] = saved.PreferredTimeOfDay.ToString(),
+        };
+        foreach (var (field, value) in changes) form[field] = value;
+        return form;
+    }
 
     [Fact]
     public async Task Notes_added_and_edited_show_who_and_when_and_write_audit_entries()
@@ -90,32 +108,34 @@ public class CustomerPageTests : IAsyncLifetime
     [Fact]
     public async Task Editing_details_saves_them_and_audits_what_changed()
     {
-        var response = await PostAsync(dana, "Details", new()
+        var response = await PostAsync(dana, "Details", await DetailsFormAsync(new()
         {
             ["preferredName"] = "Maggie", ["pronunciation"] = "MAG-ee", ["phone"] = "(212) 555-0199",
             ["preferences"] = "Prefers a female technologist.", ["preferredTimeOfDay"] = "Morning",
-        });
+            ["fullName"] = "Margaret Okafor-Reid", ["email"] = "Maggie.Reid@Example.com", ["dateOfBirth"] = "04/19/1961",
+        }));
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var saved = await frontDesk.DbAsync(db => db.Customers.AsNoTracking().SingleAsync(c => c.Id == customer.Id));
         Assert.Equal(("Maggie", "MAG-ee", "(212) 555-0199", "Prefers a female technologist.", TimeOfDayPreference.Morning),
             (saved.PreferredName, saved.Pronunciation, saved.Phone, saved.Preferences, saved.PreferredTimeOfDay));
+        Assert.Equal(("Margaret Okafor-Reid", "Maggie.Reid@Example.com", "maggie.reid@example.com", new DateOnly(1961, 4, 19)),
+            (saved.FullName, saved.Email, saved.NormalizedEmail, saved.DateOfBirth));
         var entry = Assert.Single(await frontDesk.AuditAsync(AuditActions.CustomerUpdated));
         Assert.Equal(("Dana Desk", customer.Id), (entry.StaffName, entry.CustomerId!.Value));
         Assert.Contains("preferred name: “Peggy” → “Maggie”", entry.Details);
         Assert.Contains("phone: “+1 212 555 0142” → “(212) 555-0199”", entry.Details);
         Assert.Contains("preferred time of day: Any → Morning", entry.Details);
+        Assert.Contains("full name: “Margaret Okafor” → “Margaret Okafor-Reid”", entry.Details);
+        Assert.Contains("email: “" + customer.Email + "” → “Maggie.Reid@Example.com”", entry.Details);
+        Assert.Contains("date of birth: 1961-04-09 → 1961-04-19", entry.Details);
 
         var html = await FrontDeskApp.HtmlAsync(await dana.GetAsync(Page));
         Assert.Contains("Greet as <strong>Maggie</strong> (say “MAG-ee”)", html);
         Assert.Contains("Details saved.", html);
 
         // The same values again change nothing and record nothing.
-        await PostAsync(dana, "Details", new()
-        {
-            ["preferredName"] = "Maggie", ["pronunciation"] = "MAG-ee", ["phone"] = "(212) 555-0199",
-            ["preferences"] = "Prefers a female technologist.", ["preferredTimeOfDay"] = "Morning",
-        });
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(dana, "Details", await DetailsFormAsync([]))).StatusCode);
         Assert.Single(await frontDesk.AuditAsync(AuditActions.CustomerUpdated));
     }
 
@@ -123,18 +143,58 @@ public class CustomerPageTests : IAsyncLifetime
     [InlineData("phone", "12", "at least 7 digits")]
     [InlineData("preferredTimeOfDay", "Noon", "Choose a time of day")]
     [InlineData("preferredName", "Peg\r\ngy", "cannot contain line breaks")]
-    public async Task Bad_details_get_a_message_and_nothing_changes(string field, string value, string message)
+    [InlineData("fullName", "  ", "Enter your full name")]
+    [InlineData("email", "peggy@", "Enter an email address like name@example.com.")]
+    [InlineData("dateOfBirth", "31/04/1961", "Enter the date of birth as YYYY-MM-DD or MM/DD/YYYY, or leave it empty.")]
+    [InlineData("dateOfBirth", "2030-01-01", "Date of birth cannot be in the future.")]
+    [InlineData("version", "", "This form is out of date. Reload the page and make the change again.")]
+    public async Task Bad_details_get_a_400_with_a_message_and_nothing_changes(string field, string value, string message)
     {
-        var fields = new Dictionary<string, string> { ["preferredName"] = "Peggy", ["phone"] = "+1 212 555 0142", ["preferredTimeOfDay"] = "Any" };
-        fields[field] = value;
-
-        var response = await PostAsync(dana, "Details", fields);
+        var response = await PostAsync(dana, "Details", await DetailsFormAsync(new() { [field] = value, ["preferredName"] = field == "preferredName" ? value : "Changed" }));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(message, await FrontDeskApp.HtmlAsync(response));
         Assert.Empty(await frontDesk.AuditAsync(AuditActions.CustomerUpdated));
         var saved = await frontDesk.DbAsync(db => db.Customers.AsNoTracking().SingleAsync(c => c.Id == customer.Id));
-        Assert.Equal(("Peggy", "+1 212 555 0142"), (saved.PreferredName, saved.Phone));
+        Assert.Equal(("Margaret Okafor", "Peggy", "+1 212 555 0142", new DateOnly(1961, 4, 9)), (saved.FullName, saved.PreferredName, saved.Phone, saved.DateOfBirth));
+    }
+
+    [Fact]
+    public async Task Two_staff_editing_at_once_the_second_is_told_it_changed_meanwhile_and_sees_the_current_values()
+    {
+        var dana1 = await DetailsFormAsync(new() { ["phone"] = "(212) 555-0111" });
+        var eli = await frontDesk.StaffAsync("Eli Editor");
+        var eliForm = await DetailsFormAsync(new() { ["fullName"] = "Margaret Okafor-Eli" });
+
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(dana, "Details", dana1)).StatusCode);
+        var late = await PostAsync(eli, "Details", eliForm);
+
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        var html = await FrontDeskApp.HtmlAsync(late);
+        Assert.Contains("Someone else changed this customer's details meanwhile.", html);
+        Assert.Contains("value=\"(212) 555-0111\"", html);
+        Assert.Contains("value=\"Margaret Okafor\"", html);
+        var saved = await frontDesk.DbAsync(db => db.Customers.AsNoTracking().SingleAsync(c => c.Id == customer.Id));
+        Assert.Equal(("Margaret Okafor", "(212) 555-0111"), (saved.FullName, saved.Phone));
+        Assert.Single(await frontDesk.AuditAsync(AuditActions.CustomerUpdated));
+
+        // With the current version Eli's change goes through.
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(eli, "Details", await DetailsFormAsync(new() { ["fullName"] = "Margaret Okafor-Eli" }))).StatusCode);
+        Assert.Equal("Margaret Okafor-Eli", (await frontDesk.DbAsync(db => db.Customers.AsNoTracking().SingleAsync(c => c.Id == customer.Id))).FullName);
+    }
+
+    [Fact]
+    public async Task A_save_that_loses_the_race_after_loading_is_changed_meanwhile_too()
+    {
+        // The row changes between the page's load and its save: the xmin check in SaveChanges refuses the write.
+        var form = await DetailsFormAsync(new() { ["phone"] = "(212) 555-0122" });
+        await using var scope = frontDesk.App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CustomerExperience.Web.Data.AppDbContext>();
+        var stale = await db.Customers.SingleAsync(c => c.Id == customer.Id);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(dana, "Details", form)).StatusCode);
+
+        stale.Phone = "(212) 555-0133";
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => db.SaveChangesAsync());
     }
 
     [Fact]

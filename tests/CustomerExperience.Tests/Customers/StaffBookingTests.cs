@@ -144,17 +144,38 @@ public partial class StaffBookingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_new_customer_with_an_email_on_file_is_pointed_to_the_existing_customer()
+    public async Task A_new_customer_who_is_a_customer_on_file_is_pointed_to_that_customer()
     {
-        var existing = await frontDesk.SeedCustomerAsync("Already Here");
+        var existing = await frontDesk.SeedCustomerAsync("Already Here", dateOfBirth: new DateOnly(1970, 5, 31));
 
-        var response = await BookAsync(null, TestClinic.At(2026, 12, 1, 11), new() { ["fullName"] = "Someone Else", ["email"] = existing.Email.ToUpperInvariant() });
+        var response = await BookAsync(null, TestClinic.At(2026, 12, 1, 11), new()
+        {
+            ["fullName"] = "already here", ["email"] = existing.Email.ToUpperInvariant(), ["dateOfBirth"] = "1970-05-31",
+        });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var html = await FrontDeskApp.HtmlAsync(response);
-        Assert.Contains("This email belongs to an existing customer, Already Here.", html);
+        Assert.Contains("This is an existing customer, Already Here (same email, date of birth and name). Book for them.", html);
         Assert.Contains($"id=\"book-for-owner\" href=\"/staff/book?customerId={existing.Id}&", html);
         Assert.Empty(await VisitsAsync());
+    }
+
+    [Fact]
+    public async Task Someone_else_with_an_email_on_file_becomes_a_customer_of_their_own()
+    {
+        var mother = await frontDesk.SeedCustomerAsync("Already Here", dateOfBirth: new DateOnly(1950, 1, 2));
+
+        var response = await BookAsync(null, TestClinic.At(2026, 12, 1, 11), new()
+        {
+            ["fullName"] = "Daughter Here", ["email"] = mother.Email, ["dateOfBirth"] = "1980-03-04",
+        });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var daughter = await frontDesk.DbAsync(db => db.Customers.AsNoTracking().SingleAsync(c => c.Id != mother.Id));
+        Assert.Equal(("Daughter Here", mother.Email), (daughter.FullName, daughter.Email));
+        Assert.Equal(daughter.Id, Assert.Single(await VisitsAsync()).CustomerId);
+        var unchanged = await frontDesk.DbAsync(db => db.Customers.AsNoTracking().SingleAsync(c => c.Id == mother.Id));
+        Assert.Equal(("Already Here", new DateOnly(1950, 1, 2)), (unchanged.FullName, unchanged.DateOfBirth));
     }
 
     [Theory]

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace CustomerExperience.Tests.Infrastructure;
 
@@ -33,6 +34,18 @@ public class AppFactory(string connectionString) : WebApplicationFactory<Program
     public Action<IServiceCollection>? TestServices { get; set; }
 
     public string ConnectionString => connectionString;
+
+    /// <summary>
+    /// Also closes the idle connections opened with this database's connection string outside the app's own data source
+    /// (Hangfire's storage, test contexts): every test class has a database of its own, and their pools, idle for minutes
+    /// before Npgsql prunes them, would add up to the server's max_connections over the suite.
+    /// </summary>
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await using var connection = new NpgsqlConnection(connectionString);
+        NpgsqlConnection.ClearPool(connection);
+    }
 
     public AppFactory With(string key, string? value)
     {

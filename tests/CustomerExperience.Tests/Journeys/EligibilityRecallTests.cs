@@ -69,11 +69,28 @@ public class EligibilityRecallTests : IAsyncLifetime
         Assert.Equal([$"{key}:0", $"{key}:1"], await RecallKeysAsync(customer));
 
         // The customer books a covered date; the second follow-up never comes.
-        var booked = await client.PostAsJsonAsync("/api/v1/bookings", clinic.Booking(TestClinic.At(2026, 12, 18, 9), email, dateOfBirth: "1961-05-06"));
+        var booked = await client.PostAsJsonAsync("/api/v1/bookings", clinic.Booking(TestClinic.At(2026, 12, 18, 9), email, "Returning Customer", dateOfBirth: "1961-05-06"));
         Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
         Assert.Equal(0, await RunAtAsync(Utc(12, 16, 14)));
         Assert.Equal(0, await RunAtAsync(Utc(12, 30, 14)));
         Assert.Equal(2, (await RecallKeysAsync(customer)).Count);
+    }
+
+    [Fact]
+    public async Task Recalls_follow_the_customer_not_the_address()
+    {
+        // Mother and daughter share an email; only the mother is due. The daughter's booking does not stop the mother's recalls.
+        var email = MailDev.UniqueAddress("family");
+        var mother = await clinic.SeedCompletedVisitAsync(app.Services, email, BirthDate, LastScreening);
+        var daughter = await client.PostAsJsonAsync("/api/v1/bookings", clinic.Booking(TestClinic.At(2026, 12, 18, 9), email, "Daisy Customer", dateOfBirth: "1990-07-08"));
+        Assert.Equal(HttpStatusCode.Created, daughter.StatusCode);
+
+        Assert.Equal(1, await RunAtAsync(Utc(11, 23, 12)));
+
+        Assert.Equal([$"recall:{mother}:{clinic.ServiceId}:2026-12-18:0"], await RecallKeysAsync(mother));
+        await using var scope = app.Services.CreateAsyncScope();
+        var recall = await scope.ServiceProvider.GetRequiredService<AppDbContext>().OutboundEmails.SingleAsync(e => e.Kind == "recall");
+        Assert.Contains("Hello Rita,", recall.TextBody);
     }
 
     [Fact]

@@ -89,7 +89,7 @@ public class NextVisitRebookingTests : IAsyncLifetime
         var email = MailDev.UniqueAddress("ahead");
         await clinic.SeedCompletedVisitAsync(app.Services, email, new DateOnly(1960, 2, 3), VisitStart);
         var client = app.CreateClient();
-        var response = await client.PostAsJsonAsync("/api/v1/bookings", clinic.Booking(TestClinic.At(2027, 11, 30, 10), email, dateOfBirth: "1960-02-03"));
+        var response = await client.PostAsJsonAsync("/api/v1/bookings", clinic.Booking(TestClinic.At(2027, 11, 30, 10), email, "Returning Customer", dateOfBirth: "1960-02-03"));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
 
         Assert.Equal(0, await RunAsync());

@@ -10,7 +10,8 @@ public class CustomerConfiguration : IEntityTypeConfiguration<Customer>
     {
         builder.Property(c => c.Email).HasMaxLength(254);
         builder.Property(c => c.NormalizedEmail).HasMaxLength(254);
-        builder.HasIndex(c => c.NormalizedEmail).IsUnique();
+        builder.HasIndex(c => c.NormalizedEmail);
+        builder.Property(c => c.Version).IsRowVersion();
         builder.Property(c => c.Phone).HasMaxLength(40);
         builder.Property(c => c.Preferences).HasMaxLength(1000);
         builder.Ignore(c => c.Greeting);

@@ -275,11 +275,16 @@ namespace CustomerExperience.Web.Data.Migrations
                         .HasColumnType("character varying(400)")
                         .HasColumnName("pronunciation");
 
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
                     b.HasKey("Id")
                         .HasName("pk_customers");
 
                     b.HasIndex("NormalizedEmail")
-                        .IsUnique()
                         .HasDatabaseName("ix_customers_normalized_email");
 
                     b.ToTable("customers", "cx");

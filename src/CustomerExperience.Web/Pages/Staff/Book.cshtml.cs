@@ -94,7 +94,7 @@ public class BookModel(
         var what = $"{service.Name} at {location.Name} for {AppointmentEmails.FormatWhen(start, location)}";
         var overridden = NotCoveredWarning ? $"; booked anyway, not covered by insurance until {CoveredFrom:yyyy-MM-dd}" : "";
         var outcome = await booking.BookAsync(
-            new BookingRequest(service.Id, location.Id, start, details, AcceptNotCovered, BookingSource.FrontDesk), ct,
+            new BookingRequest(service.Id, location.Id, start, details, AcceptNotCovered, BookingSource.FrontDesk, CustomerId: Customer?.Id), ct,
             visit => audit.Record(AuditActions.VisitBooked, $"Booked {what} (front desk){overridden}", visit.CustomerId, visit.Id));
 
         switch (outcome)
@@ -118,7 +118,8 @@ public class BookModel(
         }
     }
 
-    /// <summary>A new customer's details as typed; null (with errors) when they need fixing or the email is someone's already.</summary>
+    /// <summary>A new customer's details as typed; null (with errors) when they need fixing or they are a customer on file
+    /// already. Another person with the same email is a separate customer: families share addresses.</summary>
     private async Task<CustomerDetails?> NewCustomerAsync(CancellationToken ct)
     {
         var dateOfBirth = CustomerQuery.ParseDate(DateOfBirthText);
@@ -128,13 +129,12 @@ public class BookModel(
         var today = Location!.LocalDate(clock.GetUtcNow());
         foreach (var (field, message) in details.Validate(today, online: false)) Errors.TryAdd(field, message);
 
-        if (!Errors.ContainsKey("email"))
+        if (Errors.Count == 0)
         {
-            var normalized = Domain.Customer.Normalize(Email!);
-            EmailOwner = await db.Customers.AsNoTracking().FirstOrDefaultAsync(c => c.NormalizedEmail == normalized, ct);
+            EmailOwner = await CustomerIdentity.FindAsync(db, details, ct);
             // Booking would attach the visit to that customer without changing their details: say so instead of surprising anyone.
             if (EmailOwner is not null)
-                Errors["email"] = $"This email belongs to an existing customer, {EmailOwner.FullName}. Book for them, or use another email.";
+                Errors["email"] = $"This is an existing customer, {EmailOwner.FullName} (same email, date of birth and name). Book for them.";
         }
         return Errors.Count == 0 ? details : null;
     }
@@ -143,7 +143,7 @@ public class BookModel(
     private async Task<CustomerDetails?> ConfirmCustomerAsync(Customer customer, CancellationToken ct)
     {
         var profile = CustomerProfile.Of(customer) with { PreferredName = PreferredName, Phone = Phone };
-        foreach (var (field, message) in profile.Validate()) Errors[field] = message;
+        foreach (var (field, message) in profile.Validate(Location!.LocalDate(clock.GetUtcNow()))) Errors[field] = message;
         if (Errors.Count > 0) return null;
         if (profile.ApplyTo(customer) is { } changes)
         {

@@ -9,14 +9,19 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerExperience.Web.Pages.Staff.Customers;
 
 /// <summary>
-/// One customer: details staff keep (edited with an audit entry in the same SaveChanges), notes, every visit and a
-/// timeline of every touchpoint.
+/// One customer: details staff keep (edited with an audit entry in the same SaveChanges, guarded by the row's version so
+/// two staff editing at once cannot overwrite each other), notes, every visit and a timeline of every touchpoint.
 /// </summary>
 public class DetailsModel(AppDbContext db, Audit audit, CustomerTimeline timeline, TimeProvider clock) : PageModel
 {
     public const int MaxNote = 2000;
 
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
+    [BindProperty] public string? FullName { get; set; }
+    [BindProperty] public string? Email { get; set; }
+    [BindProperty] public string? DateOfBirth { get; set; }
+    /// <summary>The customer's row version when the form was shown.</summary>
+    [BindProperty] public uint? Version { get; set; }
     [BindProperty] public string? PreferredName { get; set; }
     [BindProperty] public string? Pronunciation { get; set; }
     [BindProperty] public string? Phone { get; set; }
@@ -40,33 +45,70 @@ public class DetailsModel(AppDbContext db, Audit audit, CustomerTimeline timelin
 
     public string? Error(string field) => Errors.GetValueOrDefault(field);
 
+    /// <summary>Another staff member saved this customer after the form was shown; the form now shows the current values.</summary>
+    public bool ChangedMeanwhile { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (!await LoadAsync(ct)) return NotFound();
-        var profile = CustomerProfile.Of(Customer);
-        (PreferredName, Pronunciation, Phone, Preferences, PreferredTimeOfDay) =
-            (profile.PreferredName, profile.Pronunciation, profile.Phone, profile.Preferences, profile.PreferredTimeOfDay.ToString());
+        ShowCurrentValues();
         return await PageAsync(ct);
     }
 
     public async Task<IActionResult> OnPostDetailsAsync(CancellationToken ct)
     {
         if (!await LoadAsync(ct)) return NotFound();
+        if (Version is null)
+            Errors["version"] = "This form is out of date. Reload the page and make the change again.";
         if (!Enum.TryParse<TimeOfDayPreference>(PreferredTimeOfDay, ignoreCase: false, out var timeOfDay) || !Enum.IsDefined(timeOfDay))
             Errors["preferredTimeOfDay"] = "Choose a time of day.";
-        var profile = new CustomerProfile(PreferredName, Pronunciation, Phone, Preferences, timeOfDay);
-        foreach (var (field, message) in profile.Validate()) Errors.TryAdd(field, message);
+        var dateOfBirth = CustomerQuery.ParseDate(DateOfBirth);
+        if (!string.IsNullOrWhiteSpace(DateOfBirth) && dateOfBirth is null)
+            Errors["dateOfBirth"] = $"Enter the date of birth as {CustomerQuery.DateFormats}, or leave it empty.";
+        var profile = new CustomerProfile(FullName, Email, dateOfBirth, PreferredName, Pronunciation, Phone, Preferences, timeOfDay);
+        foreach (var (field, message) in profile.Validate(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)))
+            Errors.TryAdd(field, message);
         if (Errors.Count > 0) return await InvalidAsync("details", ct);
 
+        // Saved since the form was shown; one saved between this load and the save below fails SaveChanges' xmin check.
+        if (Customer.Version != Version) return await ChangedMeanwhileAsync(ct);
         if (profile.ApplyTo(Customer) is not { } changes)
         {
             Done = "Nothing changed.";
             return Redirect($"/staff/customers/{Id}#details");
         }
         audit.Record(AuditActions.CustomerUpdated, $"Changed {changes}", Customer.Id);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return await ChangedMeanwhileAsync(ct);
+        }
         Done = "Details saved.";
         return Redirect($"/staff/customers/{Id}#details");
+    }
+
+    /// <summary>409 with the form showing what is saved now; nothing of this attempt is kept.</summary>
+    private async Task<IActionResult> ChangedMeanwhileAsync(CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        if (!await LoadAsync(ct)) return NotFound();
+        ShowCurrentValues();
+        ChangedMeanwhile = true;
+        FailedForm = "details";
+        Response.StatusCode = StatusCodes.Status409Conflict;
+        return await PageAsync(ct);
+    }
+
+    private void ShowCurrentValues()
+    {
+        var profile = CustomerProfile.Of(Customer);
+        (FullName, Email, DateOfBirth, Version) =
+            (profile.FullName, profile.Email, profile.DateOfBirth?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Customer.Version);
+        (PreferredName, Pronunciation, Phone, Preferences, PreferredTimeOfDay) =
+            (profile.PreferredName, profile.Pronunciation, profile.Phone, profile.Preferences, profile.PreferredTimeOfDay.ToString());
     }
 
     public async Task<IActionResult> OnPostAddNoteAsync(CancellationToken ct)
