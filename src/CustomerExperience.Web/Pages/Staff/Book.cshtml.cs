@@ -148,7 +148,19 @@ public class BookModel(
         if (profile.ApplyTo(customer) is { } changes)
         {
             audit.Record(AuditActions.CustomerUpdated, $"Changed {changes} (while booking)", customer.Id);
-            await db.SaveChangesAsync(ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Someone saved this customer since the page read them (xmin): show what is on file now, book nothing.
+                db.ChangeTracker.Clear();
+                Customer = await db.Customers.FirstAsync(c => c.Id == customer.Id, ct);
+                (PreferredName, Phone) = (Customer.PreferredName, Customer.Phone);
+                Errors["phone"] = "Someone else changed this customer's details meanwhile; here they are as saved now. Check them and book again.";
+                return null;
+            }
         }
         return new CustomerDetails(customer.FullName, customer.PreferredName, customer.Email, customer.Phone, customer.DateOfBirth);
     }
