@@ -48,6 +48,7 @@ public static class JobsSetup
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
 
+        builder.Services.AddSingleton<OneAtATime>();
         builder.Services.AddSingleton<OutboxKick>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OutboxKick>());
         builder.Services.AddSingleton<ServerIdentity>();

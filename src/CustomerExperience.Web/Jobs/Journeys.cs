@@ -6,9 +6,9 @@ using Hangfire;
 namespace CustomerExperience.Web.Jobs;
 
 // Each job is a thin call into its service. The journeys are idempotent through the outbox keys, so Hangfire's
-// at-least-once execution never doubles an email; one run at a time keeps two nodes from doing the same work twice.
-// A run that finds another still going waits for it (a minute at most, then it fails and shows on the dashboard:
-// the job is slower than its schedule); it is not retried, as the next firing comes soon.
+// at-least-once execution never doubles an email; one run at a time (OneAtATime) keeps two nodes from doing the same
+// work twice. A firing that finds the previous run still going ends at once instead of waiting: waiting runs would
+// hold every worker and starve the delivery jobs. Not retried either: the next firing comes soon.
 
 /// <summary>Sends due outbox rows: fired right after a commit that queued mail, and as a sweep for retries and anything missed.</summary>
 public class DeliverOutboxJob(OutboxDispatcher dispatcher)
@@ -19,35 +19,40 @@ public class DeliverOutboxJob(OutboxDispatcher dispatcher)
         await dispatcher.DeliverDueAsync(TimeSpan.FromSeconds(50), cancellationToken);
 }
 
-[DisableConcurrentExecution(timeoutInSeconds: 60), AutomaticRetry(Attempts = 0)]
-public class QueueRemindersJob(AppointmentReminders reminders)
+[AutomaticRetry(Attempts = 0)]
+public class QueueRemindersJob(AppointmentReminders reminders, OneAtATime guard)
 {
-    public async Task RunAsync(CancellationToken cancellationToken) => await reminders.QueueDueAsync(cancellationToken);
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        guard.RunAsync(nameof(QueueRemindersJob), ct => reminders.QueueDueAsync(ct), cancellationToken);
 }
 
-[DisableConcurrentExecution(timeoutInSeconds: 60), AutomaticRetry(Attempts = 0)]
-public class QueueRecallsJob(EligibilityRecalls recalls)
+[AutomaticRetry(Attempts = 0)]
+public class QueueRecallsJob(EligibilityRecalls recalls, OneAtATime guard)
 {
-    public async Task RunAsync(CancellationToken cancellationToken) => await recalls.QueueDueAsync(cancellationToken);
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        guard.RunAsync(nameof(QueueRecallsJob), ct => recalls.QueueDueAsync(ct), cancellationToken);
 }
 
 /// <summary>The after-visit message (results timing and survey link) for visits just completed.</summary>
-[DisableConcurrentExecution(timeoutInSeconds: 60), AutomaticRetry(Attempts = 0)]
-public class QueuePostVisitJob(PostVisitMessages messages)
+[AutomaticRetry(Attempts = 0)]
+public class QueuePostVisitJob(PostVisitMessages messages, OneAtATime guard)
 {
-    public async Task RunAsync(CancellationToken cancellationToken) => await messages.QueueDueAsync(cancellationToken);
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        guard.RunAsync(nameof(QueuePostVisitJob), ct => messages.QueueDueAsync(ct), cancellationToken);
 }
 
 /// <summary>Books next year's visit after completed visits of recurring services.</summary>
-[DisableConcurrentExecution(timeoutInSeconds: 60), AutomaticRetry(Attempts = 0)]
-public class BookNextVisitsJob(NextVisitRebooking rebooking)
+[AutomaticRetry(Attempts = 0)]
+public class BookNextVisitsJob(NextVisitRebooking rebooking, OneAtATime guard)
 {
-    public async Task RunAsync(CancellationToken cancellationToken) => await rebooking.BookDueAsync(cancellationToken);
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        guard.RunAsync(nameof(BookNextVisitsJob), ct => rebooking.BookDueAsync(ct), cancellationToken);
 }
 
 /// <summary>Tells customers who came within reach of a running delay since it was posted (e.g. now due within two hours).</summary>
-[DisableConcurrentExecution(timeoutInSeconds: 60), AutomaticRetry(Attempts = 0)]
-public class NotifyDelaysJob(DelayNotifier notifier)
+[AutomaticRetry(Attempts = 0)]
+public class NotifyDelaysJob(DelayNotifier notifier, OneAtATime guard)
 {
-    public async Task RunAsync(CancellationToken cancellationToken) => await notifier.NotifyAllAsync(cancellationToken);
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        guard.RunAsync(nameof(NotifyDelaysJob), ct => notifier.NotifyAllAsync(ct), cancellationToken);
 }

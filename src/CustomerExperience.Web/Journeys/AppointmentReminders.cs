@@ -49,16 +49,23 @@ public class AppointmentReminders(AppDbContext db, Outbox outbox, AppointmentEma
                     .Select(visit => (Visit: visit, Offset: DueOffset(visit, visit.Location!, service.ReminderOffsetsMinutes, now)))
                     .Where(d => d.Offset is not null)
                     .ToList();
+                // Most runs find most reminders queued by an earlier run: skip those before building any email.
+                var keys = due.Select(d => AppointmentEmails.ReminderKey(d.Visit, d.Offset!.Value)).ToList();
+                var queuedBefore = await db.OutboundEmails.AsNoTracking()
+                    .Where(e => keys.Contains(e.IdempotencyKey)).Select(e => e.IdempotencyKey).ToHashSetAsync(ct);
+                due = due.Where(d => !queuedBefore.Contains(AppointmentEmails.ReminderKey(d.Visit, d.Offset!.Value))).ToList();
                 if (due.Count == 0) continue;
 
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 var unchanged = await StillAsReadAsync(due.Select(d => d.Visit).ToList(), ct);
-                foreach (var (visit, dueOffset) in due)
+                var reminders = due
+                    .Where(d => unchanged.Contains(d.Visit.Id))
+                    .Select(d => (d.Visit, Token: ManageToken.New(), Offset: d.Offset!.Value))
+                    .Select(r => (r.Visit, r.Token, Email: emails.Reminder(r.Visit, service, r.Visit.Location!, r.Visit.Customer!, links.Url(r.Token), r.Offset)))
+                    .ToList();
+                var added = await outbox.EnqueueManyAsync(reminders.Select(r => r.Email).ToList(), ct);
+                foreach (var (visit, token, email) in reminders.Where(r => added.Contains(r.Email.IdempotencyKey)))
                 {
-                    if (!unchanged.Contains(visit.Id) || dueOffset is not { } offset) continue;
-                    var token = ManageToken.New();
-                    if (!await outbox.EnqueueAsync(emails.Reminder(visit, service, visit.Location!, visit.Customer!, links.Url(token), offset), ct))
-                        continue;
                     ManageToken.Keep(db, visit.Id, token, now);
                     queued++;
                 }

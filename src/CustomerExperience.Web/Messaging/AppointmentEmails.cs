@@ -77,6 +77,9 @@ public class AppointmentEmails(IOptions<AppOptions> app, IOptions<SmtpOptions> s
     }
 
     /// <summary>A reminder of a booked visit: transactional, so it goes out even to customers who opted out of marketing.</summary>
+    /// <summary>The idempotency key of a visit's reminder: one per offset and calendar sequence.</summary>
+    public static string ReminderKey(Appointment visit, int offsetMinutes) => $"reminder:{visit.Id}:{offsetMinutes}:{visit.CalendarSequence}";
+
     public EmailMessage Reminder(Appointment visit, Service service, Location location, Customer customer, string manageUrl, int offsetMinutes)
     {
         var when = FormatWhen(visit.Start, location);
@@ -100,7 +103,7 @@ public class AppointmentEmails(IOptions<AppOptions> app, IOptions<SmtpOptions> s
         html.Append($"<p><a href=\"{H(manageUrl)}\">Reschedule or cancel</a></p>");
         html.Append($"<p>{H(app.Value.ClinicName)}</p>" + EmailHtml.End);
 
-        return new EmailMessage("reminder", $"reminder:{visit.Id}:{offsetMinutes}:{visit.CalendarSequence}", customer.Email, customer.FullName,
+        return new EmailMessage("reminder", ReminderKey(visit, offsetMinutes), customer.Email, customer.FullName,
             $"Reminder: {service.CalendarTitle}, {when}", text.ToString(), html.ToString())
         {
             CustomerId = customer.Id,

@@ -276,7 +276,7 @@ public class DelayTests : IAsyncLifetime
         AssertRedirect(await PostDelayAsync("15"));
         clock.SetUtcNow(Nine.AddMinutes(45));
         await using var scope = app.Services.CreateAsyncScope();
-        var job = new NotifyDelaysJob(scope.ServiceProvider.GetRequiredService<DelayNotifier>());
+        var job = new NotifyDelaysJob(scope.ServiceProvider.GetRequiredService<DelayNotifier>(), app.Services.GetRequiredService<OneAtATime>());
         await job.RunAsync(default);
         await job.RunAsync(default);
         Assert.Equal(1, await DbAsync(db => db.OutboundEmails.CountAsync(e => e.ToAddress == later.Email)));
