@@ -7,26 +7,8 @@ namespace CustomerExperience.Web.Messaging;
 public class Outbox(AppDbContext db, OutboxCommitHook commitHook, TimeProvider clock)
 {
     /// <summary>Returns false when a message with the same idempotency key was already queued (nothing is added).</summary>
-    public async Task<bool> EnqueueAsync(EmailMessage message, CancellationToken cancellationToken)
-    {
-        if (db.Database.CurrentTransaction is null)
-            throw new InvalidOperationException("Queue emails inside the transaction of the change that causes them.");
-
-        var now = clock.GetUtcNow();
-        var added = await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO cx.outbound_emails
-                (id, kind, idempotency_key, to_address, to_name, subject, text_body, html_body, ics, ics_method,
-                 unsubscribe_url, customer_id, appointment_id, status, attempts, next_attempt_at, created_at)
-            VALUES
-                ({Guid.CreateVersion7()}, {message.Kind}, {message.IdempotencyKey}, {message.ToAddress}, {message.ToName},
-                 {message.Subject}, {message.TextBody}, {message.HtmlBody}, {message.Ics}, {message.IcsMethod},
-                 {message.UnsubscribeUrl}, {message.CustomerId}, {message.AppointmentId}, 'Pending', 0, {now}, {now})
-            ON CONFLICT (idempotency_key) DO NOTHING
-            """, cancellationToken);
-        if (added == 1)
-            commitHook.MessageQueued();
-        return added == 1;
-    }
+    public async Task<bool> EnqueueAsync(EmailMessage message, CancellationToken cancellationToken) =>
+        (await EnqueueManyAsync([message], cancellationToken)).Count == 1;
 
     /// <summary>
     /// Queues many messages in one statement (a reminder batch); returns the idempotency keys that were new. Messages
