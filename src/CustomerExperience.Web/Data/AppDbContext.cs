@@ -29,6 +29,14 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<Delay> Delays => Set<Delay>();
     public DbSet<DelayNotice> DelayNotices => Set<DelayNotice>();
+    public DbSet<SurveyDefinition> SurveyDefinitions => Set<SurveyDefinition>();
+    public DbSet<SurveyQuestion> SurveyQuestions => Set<SurveyQuestion>();
+    public DbSet<SurveyResponse> SurveyResponses => Set<SurveyResponse>();
+    public DbSet<SurveyAnswer> SurveyAnswers => Set<SurveyAnswer>();
+    public DbSet<Kiosk> Kiosks => Set<Kiosk>();
+    public DbSet<RecoveryCase> RecoveryCases => Set<RecoveryCase>();
+    public DbSet<CaseNote> CaseNotes => Set<CaseNote>();
+    public DbSet<StaffLocation> StaffLocations => Set<StaffLocation>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -31,6 +31,11 @@ public class Appointment
     public DateTimeOffset? CompletedAt { get; private set; }
     public DateTimeOffset? CancelledAt { get; private set; }
     public string? CancellationReason { get; private set; }
+    /// <summary>The care team: who checked the customer in, and who performed the visit (staff user ids).</summary>
+    public string? CheckedInById { get; private set; }
+    public string? PerformedById { get; private set; }
+    /// <summary>Six digits the desk gives at checkout; typed at the exit kiosk, it ties the survey to this visit.</summary>
+    public string? VisitCode { get; private set; }
     /// <summary>Postgres <c>xmin</c>: changes with every committed update, so a form can say which state it showed.</summary>
     public uint Version { get; private set; }
 
@@ -63,21 +68,29 @@ public class Appointment
         CalendarSequence++;
     }
 
-    public void CheckIn(DateTimeOffset now)
+    public void CheckIn(DateTimeOffset now, string? checkedInById = null, string? performedById = null)
     {
         if (Status != AppointmentStatus.Booked)
             throw new InvalidOperationException($"A {Status} visit cannot be checked in.");
         Status = AppointmentStatus.CheckedIn;
         CheckedInAt = now;
+        CheckedInById = checkedInById;
+        PerformedById = performedById ?? PerformedById;
     }
 
-    public void Complete(DateTimeOffset now)
+    public void Complete(DateTimeOffset now, string? performedById = null)
     {
         if (!IsActive)
             throw new InvalidOperationException($"A {Status} visit cannot be completed.");
         Status = AppointmentStatus.Completed;
         CompletedAt = now;
+        PerformedById = performedById ?? PerformedById;
     }
+
+    public void AssignPerformer(string? performedById) => PerformedById = performedById;
+
+    /// <summary>Given once, at check-in or completion; <paramref name="code"/> comes from <c>VisitCodes</c>.</summary>
+    public void GiveVisitCode(string code) => VisitCode ??= code;
 
     public void MarkNoShow()
     {

@@ -14,6 +14,8 @@ public class Location
     public required string Phone { get; set; }
     public string? DirectionsUrl { get; set; }
     public string? ArrivalNotes { get; set; }
+    /// <summary>The staff member who owns this location's service-recovery cases; null: any manager.</summary>
+    public string? ServiceRecoveryManagerId { get; set; }
     public List<LocationClosure> Closures { get; set; } = [];
 
     public string FullAddress => $"{AddressLine}, {City}, {Region} {PostalCode}";

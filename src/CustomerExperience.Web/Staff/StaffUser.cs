@@ -9,6 +9,14 @@ public class StaffUser : IdentityUser
     /// <summary>Set by an admin; a disabled account cannot sign in and its open sessions end.</summary>
     public DateTimeOffset? DisabledAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>Where this person works; the care-team pickers offer a location's staff.</summary>
+    public List<StaffLocation> HomeLocations { get; set; } = [];
+}
+
+public class StaffLocation
+{
+    public required string StaffUserId { get; set; }
+    public Guid LocationId { get; set; }
 }
 
 public static class StaffRoles
@@ -16,8 +24,10 @@ public static class StaffRoles
     public const string Admin = "Admin";
     public const string Manager = "Manager";
     public const string FrontDesk = "FrontDesk";
+    /// <summary>Technologists: perform visits, use the front-desk pages.</summary>
+    public const string Clinician = "Clinician";
 
-    public static readonly string[] All = [Admin, Manager, FrontDesk];
+    public static readonly string[] All = [Admin, Manager, FrontDesk, Clinician];
 }
 
 /// <summary>Authorization policies; every page under /Staff requires <see cref="Staff"/>, some a stronger one.</summary>
@@ -32,6 +42,6 @@ public static class StaffPolicies
     {
         Admin => "Admins",
         Manager => "Managers and admins",
-        _ => "Front desk, managers and admins",
+        _ => "Front desk, clinicians, managers and admins",
     };
 }

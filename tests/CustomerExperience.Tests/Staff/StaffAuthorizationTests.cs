@@ -126,7 +126,7 @@ public class StaffAuthorizationTests : IAsyncLifetime
     {
         var client = await StaffSignIn.ClientAsync(app, StaffRoles.Admin);
         var home = await client.GetStringAsync("/staff");
-        Assert.Contains("Access: Front desk, managers and admins", home);
+        Assert.Contains("Access: Front desk, clinicians, managers and admins", home);
         var accounts = await client.GetStringAsync("/staff/accounts");
         Assert.Contains("Access: Admins", accounts);
     }

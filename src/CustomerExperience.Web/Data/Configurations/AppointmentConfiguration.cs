@@ -24,6 +24,11 @@ public class AppointmentConfiguration : IEntityTypeConfiguration<Appointment>
         // Reminders look for booked visits starting in the next days.
         builder.HasIndex(a => new { a.Status, a.Start });
         builder.Property(a => a.Version).IsRowVersion();
+        builder.HasOne<Staff.StaffUser>().WithMany().HasForeignKey(a => a.CheckedInById).OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne<Staff.StaffUser>().WithMany().HasForeignKey(a => a.PerformedById).OnDelete(DeleteBehavior.SetNull);
+        builder.Property(a => a.VisitCode).HasMaxLength(6);
+        // The kiosk finds a visit by its location and code among recent visits.
+        builder.HasIndex(a => new { a.LocationId, a.VisitCode }).HasFilter("visit_code IS NOT NULL");
         builder.Ignore(a => a.IsActive);
         builder.Ignore(a => a.ScheduledAt);
     }

@@ -11,6 +11,7 @@ public class LocationConfiguration : IEntityTypeConfiguration<Location>
         builder.HasIndex(l => l.Slug).IsUnique();
         builder.Property(l => l.TimeZoneId).HasMaxLength(64);
         builder.Property(l => l.ArrivalNotes).HasMaxLength(2000);
+        builder.HasOne<Staff.StaffUser>().WithMany().HasForeignKey(l => l.ServiceRecoveryManagerId).OnDelete(DeleteBehavior.SetNull);
         builder.HasMany(l => l.Closures).WithOne().HasForeignKey(c => c.LocationId);
     }
 }

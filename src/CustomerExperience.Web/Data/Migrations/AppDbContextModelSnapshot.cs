@@ -53,6 +53,11 @@ namespace CustomerExperience.Web.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("checked_in_at");
 
+                    b.Property<string>("CheckedInById")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("checked_in_by_id");
+
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("completed_at");
@@ -72,6 +77,11 @@ namespace CustomerExperience.Web.Data.Migrations
                     b.Property<Guid>("LocationId")
                         .HasColumnType("uuid")
                         .HasColumnName("location_id");
+
+                    b.Property<string>("PerformedById")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("performed_by_id");
 
                     b.Property<DateTimeOffset?>("RescheduledAt")
                         .HasColumnType("timestamp with time zone")
@@ -107,8 +117,19 @@ namespace CustomerExperience.Web.Data.Migrations
                         .HasColumnType("xid")
                         .HasColumnName("xmin");
 
+                    b.Property<string>("VisitCode")
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("visit_code");
+
                     b.HasKey("Id")
                         .HasName("pk_appointments");
+
+                    b.HasIndex("CheckedInById")
+                        .HasDatabaseName("ix_appointments_checked_in_by_id");
+
+                    b.HasIndex("PerformedById")
+                        .HasDatabaseName("ix_appointments_performed_by_id");
 
                     b.HasIndex("ServiceId")
                         .HasDatabaseName("ix_appointments_service_id");
@@ -118,6 +139,10 @@ namespace CustomerExperience.Web.Data.Migrations
 
                     b.HasIndex("LocationId", "Start")
                         .HasDatabaseName("ix_appointments_location_id_start");
+
+                    b.HasIndex("LocationId", "VisitCode")
+                        .HasDatabaseName("ix_appointments_location_id_visit_code")
+                        .HasFilter("visit_code IS NOT NULL");
 
                     b.HasIndex("ResourceId", "BlockedUntil")
                         .HasDatabaseName("ix_appointments_resource_id_blocked_until");
@@ -206,6 +231,48 @@ namespace CustomerExperience.Web.Data.Migrations
                         .HasDatabaseName("ix_audit_entries_customer_id_at");
 
                     b.ToTable("audit_entries", "cx");
+                });
+
+            modelBuilder.Entity("CustomerExperience.Web.Domain.CaseNote", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("AuthorId")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("author_id");
+
+                    b.Property<string>("AuthorName")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("author_name");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_recovery_case_notes");
+
+                    b.HasIndex("CaseId", "At")
+                        .HasDatabaseName("ix_recovery_case_notes_case_id_at");
+
+                    b.ToTable("recovery_case_notes", "cx");
                 });
 
             modelBuilder.Entity("CustomerExperience.Web.Domain.Customer", b =>
@@ -439,6 +506,71 @@ namespace CustomerExperience.Web.Data.Migrations
                     b.ToTable("delay_notices", "cx");
                 });
 
+            modelBuilder.Entity("CustomerExperience.Web.Domain.Kiosk", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("EnrolledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("enrolled_at");
+
+                    b.Property<string>("EnrolledById")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("enrolled_by_id");
+
+                    b.Property<DateTimeOffset?>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<Guid>("LocationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("location_id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("RevokedById")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("revoked_by_id");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("token_hash");
+
+                    b.HasKey("Id")
+                        .HasName("pk_kiosks");
+
+                    b.HasIndex("EnrolledById")
+                        .HasDatabaseName("ix_kiosks_enrolled_by_id");
+
+                    b.HasIndex("LocationId")
+                        .HasDatabaseName("ix_kiosks_location_id");
+
+                    b.HasIndex("RevokedById")
+                        .HasDatabaseName("ix_kiosks_revoked_by_id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_kiosks_token_hash");
+
+                    b.ToTable("kiosks", "cx");
+                });
+
             modelBuilder.Entity("CustomerExperience.Web.Domain.Location", b =>
                 {
                     b.Property<Guid>("Id")
@@ -492,6 +624,11 @@ namespace CustomerExperience.Web.Data.Migrations
                         .HasColumnType("character varying(400)")
                         .HasColumnName("region");
 
+                    b.Property<string>("ServiceRecoveryManagerId")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("service_recovery_manager_id");
+
                     b.Property<string>("Slug")
                         .IsRequired()
                         .HasMaxLength(400)
@@ -506,6 +643,9 @@ namespace CustomerExperience.Web.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_locations");
+
+                    b.HasIndex("ServiceRecoveryManagerId")
+                        .HasDatabaseName("ix_locations_service_recovery_manager_id");
 
                     b.HasIndex("Slug")
                         .IsUnique()
@@ -671,6 +811,149 @@ namespace CustomerExperience.Web.Data.Migrations
                     b.ToTable("outbound_emails", "cx");
                 });
 
+            modelBuilder.Entity("CustomerExperience.Web.Domain.RecoveryCase", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("AppointmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("appointment_id");
+
+                    b.Property<bool>("Clinical")
+                        .HasColumnType("boolean")
+                        .HasColumnName("clinical");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("comment");
+
+                    b.Property<Guid?>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<DateTimeOffset?>("EscalatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("escalated_at");
+
+                    b.Property<DateTimeOffset?>("FirstContactAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_contact_at");
+
+                    b.Property<string>("Heard")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("heard");
+
+                    b.Property<Guid>("LocationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("location_id");
+
+                    b.Property<int>("Number")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<int>("Number"));
+
+                    b.Property<DateTimeOffset>("OpenedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("opened_at");
+
+                    b.Property<string>("OpenedById")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("opened_by_id");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("OwnerId")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("owner_id");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("ResolvedById")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("resolved_by_id");
+
+                    b.Property<Guid?>("ResponseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("response_id");
+
+                    b.Property<string>("RootCause")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("root_cause");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("summary");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_recovery_cases");
+
+                    b.HasIndex("AppointmentId")
+                        .HasDatabaseName("ix_recovery_cases_appointment_id");
+
+                    b.HasIndex("Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_recovery_cases_number");
+
+                    b.HasIndex("OwnerId")
+                        .HasDatabaseName("ix_recovery_cases_owner_id");
+
+                    b.HasIndex("ResponseId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_recovery_cases_response_id");
+
+                    b.HasIndex("CustomerId", "OpenedAt")
+                        .HasDatabaseName("ix_recovery_cases_customer_id_opened_at");
+
+                    b.HasIndex("LocationId", "OpenedAt")
+                        .HasDatabaseName("ix_recovery_cases_location_id_opened_at");
+
+                    b.HasIndex("Status", "DueAt")
+                        .HasDatabaseName("ix_recovery_cases_status_due_at");
+
+                    b.ToTable("recovery_cases", "cx");
+                });
+
             modelBuilder.Entity("CustomerExperience.Web.Domain.Resource", b =>
                 {
                     b.Property<Guid>("Id")
@@ -819,6 +1102,228 @@ namespace CustomerExperience.Web.Data.Migrations
                     b.ToTable("services", "cx");
                 });
 
+            modelBuilder.Entity("CustomerExperience.Web.Domain.SurveyAnswer", b =>
+                {
+                    b.Property<Guid>("ResponseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("response_id");
+
+                    b.Property<string>("QuestionKey")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("question_key");
+
+                    b.Property<int>("Score")
+                        .HasColumnType("integer")
+                        .HasColumnName("score");
+
+                    b.HasKey("ResponseId", "QuestionKey")
+                        .HasName("pk_survey_answers");
+
+                    b.ToTable("survey_answers", "cx", t =>
+                        {
+                            t.HasCheckConstraint("survey_answers_score_range", "score BETWEEN 0 AND 10");
+                        });
+                });
+
+            modelBuilder.Entity("CustomerExperience.Web.Domain.SurveyDefinition", b =>
+                {
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedById")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("created_by_id");
+
+                    b.HasKey("Version")
+                        .HasName("pk_survey_definitions");
+
+                    b.ToTable("survey_definitions", "cx");
+
+                    b.HasData(
+                        new
+                        {
+                            Version = 1,
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 12, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        });
+                });
+
+            modelBuilder.Entity("CustomerExperience.Web.Domain.SurveyQuestion", b =>
+                {
+                    b.Property<int>("DefinitionVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("definition_version");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("key");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<string>("Scale")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("scale");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("text");
+
+                    b.HasKey("DefinitionVersion", "Key")
+                        .HasName("pk_survey_questions");
+
+                    b.ToTable("survey_questions", "cx");
+
+                    b.HasData(
+                        new
+                        {
+                            DefinitionVersion = 1,
+                            Key = "booking",
+                            Position = 1,
+                            Scale = "Labelled5",
+                            Text = "How easy was it to book your visit?"
+                        },
+                        new
+                        {
+                            DefinitionVersion = 1,
+                            Key = "reminders",
+                            Position = 2,
+                            Scale = "Labelled5",
+                            Text = "How helpful were our reminders and directions?"
+                        },
+                        new
+                        {
+                            DefinitionVersion = 1,
+                            Key = "welcome",
+                            Position = 3,
+                            Scale = "Labelled5",
+                            Text = "How were you welcomed when you arrived?"
+                        },
+                        new
+                        {
+                            DefinitionVersion = 1,
+                            Key = "wait",
+                            Position = 4,
+                            Scale = "Labelled5",
+                            Text = "How was the wait, and how well was it explained?"
+                        },
+                        new
+                        {
+                            DefinitionVersion = 1,
+                            Key = "explained",
+                            Position = 5,
+                            Scale = "Labelled5",
+                            Text = "How well did our staff explain each step?"
+                        },
+                        new
+                        {
+                            DefinitionVersion = 1,
+                            Key = "comfort",
+                            Position = 6,
+                            Scale = "Labelled5",
+                            Text = "How well were your comfort, privacy and dignity respected?"
+                        },
+                        new
+                        {
+                            DefinitionVersion = 1,
+                            Key = "recommend",
+                            Position = 7,
+                            Scale = "Recommend10",
+                            Text = "How likely are you to recommend us to a friend or family member?"
+                        });
+                });
+
+            modelBuilder.Entity("CustomerExperience.Web.Domain.SurveyResponse", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("AppointmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("appointment_id");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("comment");
+
+                    b.Property<bool>("ContactRequested")
+                        .HasColumnType("boolean")
+                        .HasColumnName("contact_requested");
+
+                    b.Property<Guid?>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<int>("DefinitionVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("definition_version");
+
+                    b.Property<int?>("DurationSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("duration_seconds");
+
+                    b.Property<bool>("IsPartial")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_partial");
+
+                    b.Property<Guid?>("KioskId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("kiosk_id");
+
+                    b.Property<Guid>("LocationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("location_id");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<DateTimeOffset>("SubmittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("submitted_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_survey_responses");
+
+                    b.HasIndex("AppointmentId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_survey_responses_appointment_id");
+
+                    b.HasIndex("DefinitionVersion")
+                        .HasDatabaseName("ix_survey_responses_definition_version");
+
+                    b.HasIndex("KioskId")
+                        .HasDatabaseName("ix_survey_responses_kiosk_id");
+
+                    b.HasIndex("CustomerId", "SubmittedAt")
+                        .HasDatabaseName("ix_survey_responses_customer_id_submitted_at");
+
+                    b.HasIndex("LocationId", "SubmittedAt")
+                        .HasDatabaseName("ix_survey_responses_location_id_submitted_at");
+
+                    b.ToTable("survey_responses", "cx");
+                });
+
             modelBuilder.Entity("CustomerExperience.Web.Domain.WorkingHours", b =>
                 {
                     b.Property<Guid>("Id")
@@ -851,6 +1356,26 @@ namespace CustomerExperience.Web.Data.Migrations
                         .HasDatabaseName("ix_working_hours_resource_id");
 
                     b.ToTable("working_hours", "cx");
+                });
+
+            modelBuilder.Entity("CustomerExperience.Web.Staff.StaffLocation", b =>
+                {
+                    b.Property<string>("StaffUserId")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("staff_user_id");
+
+                    b.Property<Guid>("LocationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("location_id");
+
+                    b.HasKey("StaffUserId", "LocationId")
+                        .HasName("pk_staff_locations");
+
+                    b.HasIndex("LocationId")
+                        .HasDatabaseName("ix_staff_locations_location_id");
+
+                    b.ToTable("staff_locations", "cx");
                 });
 
             modelBuilder.Entity("CustomerExperience.Web.Staff.StaffUser", b =>
@@ -1031,6 +1556,13 @@ namespace CustomerExperience.Web.Data.Migrations
                             ConcurrencyStamp = "frontdesk",
                             Name = "FrontDesk",
                             NormalizedName = "FRONTDESK"
+                        },
+                        new
+                        {
+                            Id = "clinician",
+                            ConcurrencyStamp = "clinician",
+                            Name = "Clinician",
+                            NormalizedName = "CLINICIAN"
                         });
                 });
 
@@ -1204,6 +1736,12 @@ namespace CustomerExperience.Web.Data.Migrations
 
             modelBuilder.Entity("CustomerExperience.Web.Domain.Appointment", b =>
                 {
+                    b.HasOne("CustomerExperience.Web.Staff.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("CheckedInById")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_appointments_asp_net_users_checked_in_by_id");
+
                     b.HasOne("CustomerExperience.Web.Domain.Customer", "Customer")
                         .WithMany()
                         .HasForeignKey("CustomerId")
@@ -1217,6 +1755,12 @@ namespace CustomerExperience.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_appointments_locations_location_id");
+
+                    b.HasOne("CustomerExperience.Web.Staff.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("PerformedById")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_appointments_asp_net_users_performed_by_id");
 
                     b.HasOne("CustomerExperience.Web.Domain.Resource", "Resource")
                         .WithMany()
@@ -1249,6 +1793,16 @@ namespace CustomerExperience.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_appointment_manage_tokens_appointments_appointment_id");
+                });
+
+            modelBuilder.Entity("CustomerExperience.Web.Domain.CaseNote", b =>
+                {
+                    b.HasOne("CustomerExperience.Web.Domain.RecoveryCase", null)
+                        .WithMany("Notes")
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_recovery_case_notes_recovery_cases_case_id");
                 });
 
             modelBuilder.Entity("CustomerExperience.Web.Domain.CustomerNote", b =>
@@ -1290,6 +1844,39 @@ namespace CustomerExperience.Web.Data.Migrations
                         .HasConstraintName("fk_delay_notices_delays_delay_id");
                 });
 
+            modelBuilder.Entity("CustomerExperience.Web.Domain.Kiosk", b =>
+                {
+                    b.HasOne("CustomerExperience.Web.Staff.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("EnrolledById")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_kiosks_asp_net_users_enrolled_by_id");
+
+                    b.HasOne("CustomerExperience.Web.Domain.Location", "Location")
+                        .WithMany()
+                        .HasForeignKey("LocationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_kiosks_locations_location_id");
+
+                    b.HasOne("CustomerExperience.Web.Staff.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("RevokedById")
+                        .HasConstraintName("fk_kiosks_asp_net_users_revoked_by_id");
+
+                    b.Navigation("Location");
+                });
+
+            modelBuilder.Entity("CustomerExperience.Web.Domain.Location", b =>
+                {
+                    b.HasOne("CustomerExperience.Web.Staff.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("ServiceRecoveryManagerId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_locations_asp_net_users_service_recovery_manager_id");
+                });
+
             modelBuilder.Entity("CustomerExperience.Web.Domain.LocationClosure", b =>
                 {
                     b.HasOne("CustomerExperience.Web.Domain.Location", null)
@@ -1298,6 +1885,48 @@ namespace CustomerExperience.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_location_closures_locations_location_id");
+                });
+
+            modelBuilder.Entity("CustomerExperience.Web.Domain.RecoveryCase", b =>
+                {
+                    b.HasOne("CustomerExperience.Web.Domain.Appointment", "Appointment")
+                        .WithMany()
+                        .HasForeignKey("AppointmentId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_recovery_cases_appointments_appointment_id");
+
+                    b.HasOne("CustomerExperience.Web.Domain.Customer", "Customer")
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_recovery_cases_customers_customer_id");
+
+                    b.HasOne("CustomerExperience.Web.Domain.Location", "Location")
+                        .WithMany()
+                        .HasForeignKey("LocationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_recovery_cases_locations_location_id");
+
+                    b.HasOne("CustomerExperience.Web.Staff.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_recovery_cases_asp_net_users_owner_id");
+
+                    b.HasOne("CustomerExperience.Web.Domain.SurveyResponse", "Response")
+                        .WithMany()
+                        .HasForeignKey("ResponseId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_recovery_cases_survey_responses_response_id");
+
+                    b.Navigation("Appointment");
+
+                    b.Navigation("Customer");
+
+                    b.Navigation("Location");
+
+                    b.Navigation("Response");
                 });
 
             modelBuilder.Entity("CustomerExperience.Web.Domain.Resource", b =>
@@ -1322,6 +1951,63 @@ namespace CustomerExperience.Web.Data.Migrations
                         .HasConstraintName("fk_resource_closures_resources_resource_id");
                 });
 
+            modelBuilder.Entity("CustomerExperience.Web.Domain.SurveyAnswer", b =>
+                {
+                    b.HasOne("CustomerExperience.Web.Domain.SurveyResponse", null)
+                        .WithMany("Answers")
+                        .HasForeignKey("ResponseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_survey_answers_survey_responses_response_id");
+                });
+
+            modelBuilder.Entity("CustomerExperience.Web.Domain.SurveyQuestion", b =>
+                {
+                    b.HasOne("CustomerExperience.Web.Domain.SurveyDefinition", null)
+                        .WithMany("Questions")
+                        .HasForeignKey("DefinitionVersion")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_survey_questions_survey_definitions_definition_version");
+                });
+
+            modelBuilder.Entity("CustomerExperience.Web.Domain.SurveyResponse", b =>
+                {
+                    b.HasOne("CustomerExperience.Web.Domain.Appointment", "Appointment")
+                        .WithMany()
+                        .HasForeignKey("AppointmentId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_survey_responses_appointments_appointment_id");
+
+                    b.HasOne("CustomerExperience.Web.Domain.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_survey_responses_customers_customer_id");
+
+                    b.HasOne("CustomerExperience.Web.Domain.SurveyDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("DefinitionVersion")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_survey_responses_survey_definitions_definition_version");
+
+                    b.HasOne("CustomerExperience.Web.Domain.Kiosk", null)
+                        .WithMany()
+                        .HasForeignKey("KioskId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_survey_responses_kiosks_kiosk_id");
+
+                    b.HasOne("CustomerExperience.Web.Domain.Location", null)
+                        .WithMany()
+                        .HasForeignKey("LocationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_survey_responses_locations_location_id");
+
+                    b.Navigation("Appointment");
+                });
+
             modelBuilder.Entity("CustomerExperience.Web.Domain.WorkingHours", b =>
                 {
                     b.HasOne("CustomerExperience.Web.Domain.Resource", null)
@@ -1330,6 +2016,23 @@ namespace CustomerExperience.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_working_hours_resources_resource_id");
+                });
+
+            modelBuilder.Entity("CustomerExperience.Web.Staff.StaffLocation", b =>
+                {
+                    b.HasOne("CustomerExperience.Web.Domain.Location", null)
+                        .WithMany()
+                        .HasForeignKey("LocationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_staff_locations_locations_location_id");
+
+                    b.HasOne("CustomerExperience.Web.Staff.StaffUser", null)
+                        .WithMany("HomeLocations")
+                        .HasForeignKey("StaffUserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_staff_locations_users_staff_user_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
@@ -1411,11 +2114,31 @@ namespace CustomerExperience.Web.Data.Migrations
                     b.Navigation("Closures");
                 });
 
+            modelBuilder.Entity("CustomerExperience.Web.Domain.RecoveryCase", b =>
+                {
+                    b.Navigation("Notes");
+                });
+
             modelBuilder.Entity("CustomerExperience.Web.Domain.Resource", b =>
                 {
                     b.Navigation("Closures");
 
                     b.Navigation("WorkingHours");
+                });
+
+            modelBuilder.Entity("CustomerExperience.Web.Domain.SurveyDefinition", b =>
+                {
+                    b.Navigation("Questions");
+                });
+
+            modelBuilder.Entity("CustomerExperience.Web.Domain.SurveyResponse", b =>
+                {
+                    b.Navigation("Answers");
+                });
+
+            modelBuilder.Entity("CustomerExperience.Web.Staff.StaffUser", b =>
+                {
+                    b.Navigation("HomeLocations");
                 });
 #pragma warning restore 612, 618
         }
