@@ -39,6 +39,9 @@ public static class JobsSetup
                     QueuePollInterval = jobs.QueuePollInterval,
                     InvisibilityTimeout = jobs.InvisibilityTimeout,
                     UseSlidingInvisibilityTimeout = true,
+                    // Hangfire's own locks (recurring jobs, schedulers) are held for milliseconds; one left behind by a
+                    // killed node is cleared after this (the default, 10 minutes, kept the other nodes' schedulers waiting).
+                    DistributedLockTimeout = TimeSpan.FromMinutes(1),
                 }).Entry;
         });
         builder.Services.AddSingleton<JobActivator>(services => new AspNetCoreJobActivator(services.GetRequiredService<IServiceScopeFactory>()));
@@ -134,22 +137,77 @@ public static class JobsSetup
     }
 }
 
-/// <summary>Registers (or updates) every recurring job at start-up; the same ids on every node, so each firing runs once.</summary>
-public class RecurringJobsRegistration(IRecurringJobManager recurring, IOptions<JobOptions> options) : IHostedService
+/// <summary>
+/// Registers (or updates) every recurring job at start-up; the same ids on every node, so each firing runs once.
+/// A node killed while it held a recurring job's lock leaves that lock behind until Hangfire's
+/// DistributedLockTimeout; a node starting meanwhile does not fail: it finishes the registration in the background.
+/// </summary>
+public class RecurringJobsRegistration(IRecurringJobManager recurring, IOptions<JobOptions> options, ILogger<RecurringJobsRegistration> logger)
+    : IHostedService
 {
+    private readonly CancellationTokenSource stopping = new();
+    private Task retrying = Task.CompletedTask;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var cron = options.Value;
-        var utc = new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc };
-        recurring.AddOrUpdate<DeliverOutboxJob>("deliver-outbox", j => j.RunAsync(CancellationToken.None), cron.OutboxSweep, utc);
-        recurring.AddOrUpdate<QueueRemindersJob>("queue-reminders", j => j.RunAsync(CancellationToken.None), cron.Reminders, utc);
-        recurring.AddOrUpdate<NotifyDelaysJob>("notify-delays", j => j.RunAsync(CancellationToken.None), cron.DelayNotices, utc);
-        recurring.AddOrUpdate<QueuePostVisitJob>("queue-post-visit", j => j.RunAsync(CancellationToken.None), cron.PostVisit, utc);
-        // Recalls go out from 09:00 local; every 15 minutes is plenty.
-        recurring.AddOrUpdate<QueueRecallsJob>("queue-recalls", j => j.RunAsync(CancellationToken.None), cron.Recalls, utc);
-        recurring.AddOrUpdate<BookNextVisitsJob>("book-next-visits", j => j.RunAsync(CancellationToken.None), cron.NextVisits, utc);
+        var pending = Registrations().ToList();
+        if (!TryRegister(pending))
+            retrying = RetryAsync(pending, stopping.Token);
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await stopping.CancelAsync();
+        await retrying.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private IEnumerable<Action> Registrations()
+    {
+        var cron = options.Value;
+        var utc = new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc };
+        yield return () => recurring.AddOrUpdate<DeliverOutboxJob>("deliver-outbox", j => j.RunAsync(CancellationToken.None), cron.OutboxSweep, utc);
+        yield return () => recurring.AddOrUpdate<QueueRemindersJob>("queue-reminders", j => j.RunAsync(CancellationToken.None), cron.Reminders, utc);
+        yield return () => recurring.AddOrUpdate<NotifyDelaysJob>("notify-delays", j => j.RunAsync(CancellationToken.None), cron.DelayNotices, utc);
+        yield return () => recurring.AddOrUpdate<QueuePostVisitJob>("queue-post-visit", j => j.RunAsync(CancellationToken.None), cron.PostVisit, utc);
+        // Recalls go out from 09:00 local; every 15 minutes is plenty.
+        yield return () => recurring.AddOrUpdate<QueueRecallsJob>("queue-recalls", j => j.RunAsync(CancellationToken.None), cron.Recalls, utc);
+        yield return () => recurring.AddOrUpdate<BookNextVisitsJob>("book-next-visits", j => j.RunAsync(CancellationToken.None), cron.NextVisits, utc);
+    }
+
+    /// <summary>Registers the pending jobs in order, removing each one done; false when one could not be registered yet.</summary>
+    private bool TryRegister(List<Action> pending)
+    {
+        while (pending.Count > 0)
+        {
+            try
+            {
+                pending[0]();
+            }
+            catch (Exception e) when (e is Hangfire.Storage.DistributedLockTimeoutException or Hangfire.PostgreSql.PostgreSqlDistributedLockException)
+            {
+                logger.LogWarning("A recurring job's lock is held (a node stopped while holding it?); registering the rest in the background.");
+                return false;
+            }
+            pending.RemoveAt(0);
+        }
+        return true;
+    }
+
+    private async Task RetryAsync(List<Action> pending, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(5), ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            if (await Task.Run(() => TryRegister(pending), ct))
+                return;
+        }
+    }
 }
