@@ -3,6 +3,7 @@
 # to delivered (every outbox row Sent, i.e. accepted by maildev), messages/s, and the app's peak memory, beside
 # a minimal SMTP client pushing the same number of messages into the same maildev over one kept-open
 # connection (the ceiling). Goals: >= 50% of the ceiling; app memory < 400 MB. Prints figures; asserts nothing.
+# BENCH_TRACE=/path/app.nettrace also records 45 s of the app with dotnet-trace (dotnet tool install -g dotnet-trace).
 set -euo pipefail
 source "$(dirname "$0")/../tools/lib.sh"
 
@@ -38,8 +39,14 @@ kill "$PID"; wait "$PID" 2>/dev/null || true
 cx_log "seeding $CUSTOMERS customers, $DUE reminders due"
 dotnet "$BENCH" seed-reminders "$CONN" "$CUSTOMERS" "$DUE"
 
+# CPU seconds of a process (and of its reaped children, for Postgres' ended backends) plus its live children.
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{ t += $14 + $15 + $16 + $17 } END { printf "%.1f", t / hz }' "/proc/$1/stat" $(pgrep -P "$1" | sed 's|.*|/proc/&/stat|') 2>/dev/null; }
+POSTMASTER="$(head -1 "$CX_ROOT/.data/bench/postmaster.pid")"
+MAILDEV="$(cat "$CX_STATE/maildev-bench.pid")"
+PG_CPU0="$(cpu "$POSTMASTER")"; MAILDEV_CPU0="$(cpu "$MAILDEV")"
 START=$(date +%s.%N)
 PID="$(app true)"
+[ -n "${BENCH_TRACE:-}" ] && { ~/.dotnet/tools/dotnet-trace collect -p "$PID" --duration 00:00:45 -o "$BENCH_TRACE" >"$CX_STATE/bench-reminders-trace.log" 2>&1 & }
 cx_on_exit "kill $PID 2>/dev/null"
 PEAK=0; SENT=0
 while :; do
@@ -53,16 +60,22 @@ done
 END=$(date +%s.%N)
 DUPLICATES=$(sql "SELECT count(*) - count(DISTINCT appointment_id) FROM cx.outbound_emails WHERE kind = 'reminder'")
 ATTEMPTS=$(sql "SELECT max(attempts) FROM cx.outbound_emails WHERE kind = 'reminder'")
+CPU="$(cpu "$PID") $(cpu "$POSTMASTER") $(cpu "$MAILDEV")"
+TIMELINE=$(sql "SELECT extract(epoch FROM min(created_at)), extract(epoch FROM max(created_at)), extract(epoch FROM min(sent_at)) FROM cx.outbound_emails WHERE kind = 'reminder'")
 kill "$PID"; wait "$PID" 2>/dev/null || true
 
 cx_log "ceiling: one kept-open SMTP connection, $DUE messages"
 CEILING="$(dotnet "$BENCH" smtp-push 127.0.0.1 "$SMTP_PORT" "$DUE")"
 C_RATE="$(printf '%s' "$CEILING" | sed -n 's/.*"messagesPerSecond":\([0-9.]*\).*/\1/p')"
 
-awk -v s="$START" -v e="$END" -v n="$DUE" -v c="$C_RATE" -v peak="$PEAK" -v dup="$DUPLICATES" -v att="$ATTEMPTS" -v cores="$(nproc)" -v cust="$CUSTOMERS" 'BEGIN {
+awk -v s="$START" -v e="$END" -v n="$DUE" -v c="$C_RATE" -v peak="$PEAK" -v dup="$DUPLICATES" -v att="$ATTEMPTS" -v cores="$(nproc)" -v cust="$CUSTOMERS" -v tl="$TIMELINE" -v cpu="$CPU $PG_CPU0 $MAILDEV_CPU0" 'BEGIN {
   t = e - s; rate = n / t
   printf "\nreminder benchmark  (%d cores, %d customers, %d reminders due at once)\n", cores, cust, n
   printf "  due -> all accepted by maildev: %.1f s (includes app start-up), %.1f messages/s; duplicates %d, max attempts %d\n", t, rate, dup, att
   printf "  ceiling, one kept-open SMTP connection: %.1f messages/s  -> app = %.0f%% of it (goal >= 50%%)\n", c, 100 * rate / c
+  split(tl, x, "|")
+  printf "  after due: first reminder queued %.1f s, last queued %.1f s, first accepted %.1f s\n", x[1] - s, x[2] - s, x[3] - s
+  split(cpu, y, " ")
+  printf "  CPU seconds during the run: app %.1f, Postgres %.1f, maildev %.1f\n", y[1], y[2] - y[4], y[3] - y[5]
   printf "  app peak memory (RSS): %.0f MB (goal < 400 MB)\n", peak / 1024
 }'

@@ -28,53 +28,59 @@ public class AppointmentReminders(AppDbContext db, Outbox outbox, AppointmentEma
     {
         var now = clock.GetUtcNow();
         var services = await db.Services.AsNoTracking().Where(s => s.ReminderOffsetsMinutes.Count > 0).ToListAsync(ct);
+        var locations = await db.Locations.AsNoTracking().ToDictionaryAsync(l => l.Id, ct);
         var queued = 0;
         foreach (var service in services)
         {
             // A calendar day can be 25 hours long, so look a day further than the longest offset.
             var horizon = now + TimeSpan.FromMinutes(service.ReminderOffsetsMinutes.Max()) + TimeSpan.FromDays(1);
-            // Pages by position: a visit booked meanwhile may be seen twice (the key makes that harmless) or
-            // wait for the next run, a minute later.
-            for (var page = 0; ; page++)
-            {
-                var visits = await db.Appointments.AsNoTracking()
-                    .Include(a => a.Customer).Include(a => a.Location)
-                    .Where(a => a.ServiceId == service.Id && a.Status == AppointmentStatus.Booked && a.Start > now && a.Start <= horizon)
-                    .OrderBy(a => a.Start).ThenBy(a => a.Id)
-                    .Skip(page * BatchSize).Take(BatchSize)
-                    .ToListAsync(ct);
-                if (visits.Count == 0) break;
-
-                var due = visits
-                    .Select(visit => (Visit: visit, Offset: DueOffset(visit, visit.Location!, service.ReminderOffsetsMinutes, now)))
-                    .Where(d => d.Offset is not null)
-                    .ToList();
-                // Most runs find most reminders queued by an earlier run: skip those before building any email.
-                var keys = due.Select(d => AppointmentEmails.ReminderKey(d.Visit, d.Offset!.Value)).ToList();
-                var queuedBefore = await db.OutboundEmails.AsNoTracking()
-                    .Where(e => keys.Contains(e.IdempotencyKey)).Select(e => e.IdempotencyKey).ToHashSetAsync(ct);
-                due = due.Where(d => !queuedBefore.Contains(AppointmentEmails.ReminderKey(d.Visit, d.Offset!.Value))).ToList();
-                if (due.Count == 0) continue;
-
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                var unchanged = await StillAsReadAsync(due.Select(d => d.Visit).ToList(), ct);
-                var reminders = due
-                    .Where(d => unchanged.Contains(d.Visit.Id))
-                    .Select(d => (d.Visit, Token: ManageToken.New(), Offset: d.Offset!.Value))
-                    .Select(r => (r.Visit, r.Token, Email: emails.Reminder(r.Visit, service, r.Visit.Location!, r.Visit.Customer!, links.Url(r.Token), r.Offset)))
-                    .ToList();
-                var added = await outbox.EnqueueManyAsync(reminders.Select(r => r.Email).ToList(), ct);
-                foreach (var (visit, token, email) in reminders.Where(r => added.Contains(r.Email.IdempotencyKey)))
-                {
-                    ManageToken.Keep(db, visit.Id, token, now);
-                    queued++;
-                }
-                // The hashes of the links just queued, in one round trip with the batch.
-                await db.SaveChangesAsync(ct);
-                await transaction.CommitAsync(ct);
-            }
+            // What is due is decided from the visit rows alone, read at once (paging by position re-sorted every row
+            // before each page); customers are read a batch at a time, for the reminders still to queue. A visit
+            // booked meanwhile waits for the next run, a minute later.
+            var visits = await db.Appointments.AsNoTracking()
+                .Where(a => a.ServiceId == service.Id && a.Status == AppointmentStatus.Booked && a.Start > now && a.Start <= horizon)
+                .OrderBy(a => a.Start).ThenBy(a => a.Id)
+                .ToListAsync(ct);
+            var due = visits
+                .Select(visit => (Visit: visit, Offset: DueOffset(visit, locations[visit.LocationId], service.ReminderOffsetsMinutes, now)))
+                .Where(d => d.Offset is not null)
+                .Select(d => new Due(d.Visit, d.Offset!.Value, AppointmentEmails.ReminderKey(d.Visit, d.Offset.Value)))
+                .ToList();
+            foreach (var batch in due.Chunk(BatchSize))
+                queued += await QueueBatchAsync(service, locations, batch, now, ct);
         }
         return queued;
+    }
+
+    private sealed record Due(Appointment Visit, int Offset, string Key);
+
+    private async Task<int> QueueBatchAsync(Service service, Dictionary<Guid, Location> locations, IReadOnlyList<Due> batch,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        // Most runs find most reminders queued by an earlier run: skip those before reading customers or building any email.
+        var keys = batch.Select(d => d.Key).ToList();
+        var queuedBefore = await db.OutboundEmails.AsNoTracking()
+            .Where(e => keys.Contains(e.IdempotencyKey)).Select(e => e.IdempotencyKey).ToHashSetAsync(ct);
+        var fresh = batch.Where(d => !queuedBefore.Contains(d.Key)).ToList();
+        if (fresh.Count == 0) return 0;
+        var customerIds = fresh.Select(d => d.Visit.CustomerId).Distinct().ToList();
+        // A customer merged away since the visits were read is missing here: that visit waits for the next run.
+        var customers = await db.Customers.AsNoTracking().Where(c => customerIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var unchanged = await StillAsReadAsync(fresh.Select(d => d.Visit).ToList(), ct);
+        var reminders = fresh
+            .Where(d => unchanged.Contains(d.Visit.Id) && customers.ContainsKey(d.Visit.CustomerId))
+            .Select(d => (d.Visit, Token: ManageToken.New(), d.Offset))
+            .Select(r => (r.Visit, r.Token, Email: emails.Reminder(r.Visit, service, locations[r.Visit.LocationId],
+                customers[r.Visit.CustomerId], links.Url(r.Token), r.Offset)))
+            .ToList();
+        var added = await outbox.EnqueueManyAsync(reminders.Select(r => r.Email).ToList(), ct);
+        // The hashes of the links just queued, in one INSERT with the batch.
+        var kept = reminders.Where(r => added.Contains(r.Email.IdempotencyKey)).Select(r => (r.Visit.Id, r.Token)).ToList();
+        await ManageToken.KeepAllAsync(db, kept, now, ct);
+        await transaction.CommitAsync(ct);
+        return kept.Count;
     }
 
     /// <summary>

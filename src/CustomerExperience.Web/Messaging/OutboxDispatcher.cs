@@ -25,6 +25,8 @@ public partial class OutboxDispatcher(
     ILogger<OutboxDispatcher> logger)
 {
     private readonly OutboxOptions options = outboxOptions.Value;
+    private readonly SemaphoreSlim delivering = new(2, 2);
+    private bool lookAgain;
 
     /// <summary><paramref name="Deferred"/>: claimed but given back unsent, because the lease had too little time left.</summary>
     public sealed record Result(int Sent, int Retried, int Dead, int Deferred = 0)
@@ -32,17 +34,36 @@ public partial class OutboxDispatcher(
         public int Claimed => Sent + Retried + Dead + Deferred;
     }
 
-    /// <summary>Claims and sends batches until nothing is due or <paramref name="budget"/> has passed.</summary>
+    /// <summary>
+    /// Claims and sends batches until nothing is due or <paramref name="budget"/> has passed. At most two loops per node:
+    /// the SMTP connections are shared, so more loops would only hold claimed rows (and their bodies) waiting for them,
+    /// and every commit that queues mail starts a delivery (a big reminder run starts dozens); two let one claim and
+    /// start its batch while the other finishes the last sends of its own. A call made while both run returns at once
+    /// (nothing sent) and makes them look for due rows once more before they end.
+    /// </summary>
     public async Task<Result> DeliverDueAsync(TimeSpan budget, CancellationToken cancellationToken)
     {
         var total = new Result(0, 0, 0);
         var started = clock.GetTimestamp();
-        while (clock.GetElapsedTime(started) < budget)
+        Volatile.Write(ref lookAgain, true);
+        // Looked at again after letting go: a call that came just before found both loops still held.
+        while (Volatile.Read(ref lookAgain) && clock.GetElapsedTime(started) < budget && delivering.Wait(0, CancellationToken.None))
         {
-            var batch = await DeliverBatchAsync(cancellationToken);
-            total = new Result(total.Sent + batch.Sent, total.Retried + batch.Retried, total.Dead + batch.Dead, total.Deferred + batch.Deferred);
-            if (batch.Claimed < options.BatchSize)
-                break;
+            try
+            {
+                while (clock.GetElapsedTime(started) < budget)
+                {
+                    Volatile.Write(ref lookAgain, false);
+                    var batch = await DeliverBatchAsync(cancellationToken);
+                    total = new Result(total.Sent + batch.Sent, total.Retried + batch.Retried, total.Dead + batch.Dead, total.Deferred + batch.Deferred);
+                    if (batch.Claimed < options.BatchSize && !Volatile.Read(ref lookAgain))
+                        break;
+                }
+            }
+            finally
+            {
+                delivering.Release();
+            }
         }
         return total;
     }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using CustomerExperience.Web.Data;
 using CustomerExperience.Web.Domain;
+using Microsoft.EntityFrameworkCore;
 
 namespace CustomerExperience.Web.Scheduling;
 
@@ -30,6 +31,19 @@ public static class ManageToken
     /// <summary>Adds the hash of <paramref name="token"/>, once an email carrying it is queued, to be saved with it.</summary>
     public static void Keep(AppDbContext db, Guid appointmentId, string token, DateTimeOffset now) =>
         db.AppointmentManageTokens.Add(new AppointmentManageToken { Hash = Hash(token), AppointmentId = appointmentId, CreatedAt = now });
+
+    /// <summary>The hashes of many queued emails' tokens in one INSERT (a reminder batch), in the caller's transaction.</summary>
+    public static async Task KeepAllAsync(AppDbContext db, IReadOnlyCollection<(Guid AppointmentId, string Token)> tokens,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        if (tokens.Count == 0) return;
+        var hashes = tokens.Select(t => Hash(t.Token)).ToArray();
+        var visits = tokens.Select(t => t.AppointmentId).ToArray();
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO cx.appointment_manage_tokens (hash, appointment_id, created_at)
+            SELECT t.hash, t.appointment_id, {now} FROM unnest({hashes}, {visits}) AS t(hash, appointment_id)
+            """, ct);
+    }
 
     /// <summary>Rejects anything that cannot be a token before it reaches the database.</summary>
     public static bool LooksValid(string? token) =>
