@@ -355,6 +355,24 @@ public partial class EmailSurveyTests : IAsyncLifetime
         Assert.Null(stored.DurationSeconds);
     }
 
+    [Fact]
+    public async Task The_survey_is_rate_limited_per_client_address()
+    {
+        var (_, path) = await SeedVisitAsync();
+        await using var limited = new AppFactory(app.ConnectionString)
+        {
+            TestServices = services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)),
+        }.With("RateLimits:PublicWritePerMinute", "2");
+        var limitedClient = limited.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await limitedClient.GetAsync(path)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await limitedClient.GetAsync(path)).StatusCode);
+        var refused = await limitedClient.PostAsync(path, new FormUrlEncodedContent(AllGood()));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Contains("Too many requests", await refused.Content.ReadAsStringAsync());
+    }
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
 

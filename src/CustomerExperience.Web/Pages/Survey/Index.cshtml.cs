@@ -110,8 +110,6 @@ public class IndexModel(
 
     public string? Chosen(string key) => Answers.GetValueOrDefault(key);
 
-    public IEnumerable<string> UnknownFields => Errors.Keys.Where(k => k is not ("comment" or "contact") && Definition.Questions.All(q => q.Key != k));
-
     /// <summary>The form again, with what the customer chose, a fresh started token, and the problems named: a 400.</summary>
     private PageResult Again()
     {
