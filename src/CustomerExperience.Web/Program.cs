@@ -21,6 +21,7 @@ try
     StartupChecks.Require<AppOptions>(builder.Configuration, AppOptions.Section);
     StartupChecks.Require<BookingRules>(builder.Configuration, BookingRules.Section);
     StartupChecks.Require<JobOptions>(builder.Configuration, JobOptions.Section);
+    StartupChecks.Require<SurveyOptions>(builder.Configuration, SurveyOptions.Section);
     keyCertificate = KeyStorage.LoadCertificate(builder.Configuration);
 }
 catch (StartupChecks.ConfigurationProblem problem)

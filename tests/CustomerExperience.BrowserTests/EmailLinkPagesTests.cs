@@ -1,6 +1,5 @@
 using CustomerExperience.BrowserTests.Infrastructure;
 using CustomerExperience.Web.Data;
-using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.Journeys;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +7,7 @@ using Microsoft.Playwright;
 
 namespace CustomerExperience.BrowserTests;
 
-/// <summary>The pages customers reach from recall and after-visit emails: unsubscribe and the survey link.</summary>
+/// <summary>The page customers reach from recall and survey emails to unsubscribe; the survey has EmailSurveyPageTests.</summary>
 [Collection(LiveAppCollection.Name)]
 public class EmailLinkPagesTests(LiveApp live)
 {
@@ -38,26 +37,5 @@ public class EmailLinkPagesTests(LiveApp live)
         await using var check = live.App.Services.CreateAsyncScope();
         Assert.True(await check.ServiceProvider.GetRequiredService<AppDbContext>().Customers
             .Where(c => c.Id == customerId).Select(c => c.EmailOptOut).SingleAsync());
-    }
-
-    [Fact]
-    public async Task The_survey_link_page_passes_axe_and_a_bad_link_is_a_404_page()
-    {
-        string link;
-        await using (var scope = live.App.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            var visit = await db.Appointments.Where(a => a.Status == AppointmentStatus.Completed).Select(a => a.Id).FirstAsync();
-            link = "/survey/" + scope.ServiceProvider.GetRequiredService<PostVisitMessages>().SurveyToken(visit);
-        }
-        var page = await live.NewPhonePageAsync();
-
-        Assert.Equal(200, (await page.GotoAsync(link))!.Status);
-        Assert.Equal("How did we do?", await page.Locator("h1").InnerTextAsync());
-        await Accessibility.AssertNoSeriousViolationsAsync(page);
-
-        Assert.Equal(404, (await page.GotoAsync("/survey/not-a-real-link"))!.Status);
-        Assert.Equal("Page not found", await page.Locator("h1").InnerTextAsync());
-        await Accessibility.AssertNoSeriousViolationsAsync(page);
     }
 }

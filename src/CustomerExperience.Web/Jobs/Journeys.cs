@@ -1,6 +1,7 @@
 using CustomerExperience.Web.Delays;
 using CustomerExperience.Web.Journeys;
 using CustomerExperience.Web.Messaging;
+using CustomerExperience.Web.Surveys;
 using Hangfire;
 
 namespace CustomerExperience.Web.Jobs;
@@ -33,7 +34,7 @@ public class QueueRecallsJob(EligibilityRecalls recalls, OneAtATime guard)
         guard.RunAsync(nameof(QueueRecallsJob), ct => recalls.QueueDueAsync(ct), cancellationToken);
 }
 
-/// <summary>The after-visit message (results timing and survey link) for visits just completed.</summary>
+/// <summary>The after-visit message (results timing) for visits just completed.</summary>
 [AutomaticRetry(Attempts = 0)]
 public class QueuePostVisitJob(PostVisitMessages messages, OneAtATime guard)
 {
@@ -55,4 +56,12 @@ public class NotifyDelaysJob(DelayNotifier notifier, OneAtATime guard)
 {
     public Task RunAsync(CancellationToken cancellationToken) =>
         guard.RunAsync(nameof(NotifyDelaysJob), ct => notifier.NotifyAllAsync(ct), cancellationToken);
+}
+
+/// <summary>The email survey invitation, a few hours after the visit, for visits the kiosk did not already answer for.</summary>
+[AutomaticRetry(Attempts = 0)]
+public class QueueSurveyInvitationsJob(SurveyInvitations invitations, OneAtATime guard)
+{
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        guard.RunAsync(nameof(QueueSurveyInvitationsJob), ct => invitations.QueueDueAsync(ct), cancellationToken);
 }

@@ -5,7 +5,6 @@ using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.Infrastructure;
 using CustomerExperience.Web.Messaging;
 using CustomerExperience.Web.Scheduling;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -13,16 +12,13 @@ namespace CustomerExperience.Web.Journeys;
 
 /// <summary>
 /// After a completed visit: when results will be ready, in business days (weekends and the location's closures
-/// skipped). Transactional, so sent whatever the customer's email preferences. It invites to no survey until the
-/// survey exists (the survey link's token and page stay, for links in emails sent earlier). Key: <c>postvisit:{visit}</c>.
+/// skipped). Transactional, so sent whatever the customer's email preferences. The survey invitation is an email of
+/// its own (<see cref="Surveys.SurveyInvitations"/>). Key: <c>postvisit:{visit}</c>.
 /// </summary>
-public class PostVisitMessages(AppDbContext db, Outbox outbox, IDataProtectionProvider protection,
-    TimeProvider clock, IOptions<AppOptions> app)
+public class PostVisitMessages(AppDbContext db, Outbox outbox, TimeProvider clock, IOptions<AppOptions> app)
 {
     /// <summary>Visits completed longer ago than this get no message (e.g. when the job was off for a long time).</summary>
     public static readonly TimeSpan Window = TimeSpan.FromDays(2);
-
-    private readonly IDataProtector surveyTokens = protection.CreateProtector("CustomerExperience.Survey.v1");
 
     public async Task<int> QueueDueAsync(CancellationToken ct)
     {
@@ -44,11 +40,6 @@ public class PostVisitMessages(AppDbContext db, Outbox outbox, IDataProtectionPr
         await transaction.CommitAsync(ct);
         return queued;
     }
-
-    /// <summary>The survey link's token: the visit, protected; the survey pages read it back.</summary>
-    public string SurveyToken(Guid appointmentId) => surveyTokens.Protect(appointmentId.ToString("N"));
-
-    public Guid? SurveyVisit(string? token) => Guid.TryParseExact(surveyTokens.TryUnprotect(token), "N", out var id) ? id : null;
 
     /// <summary>"Thursday, December 3" to "Friday, December 4": the business-day range from the local completion date.</summary>
     public static (DateOnly From, DateOnly To)? ResultsWindow(Appointment visit, Service service, Location location)

@@ -7,6 +7,7 @@ using CustomerExperience.Web.Data;
 using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.Journeys;
 using CustomerExperience.Web.Scheduling;
+using CustomerExperience.Web.Surveys;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
@@ -57,7 +58,7 @@ public class KeyStorageTests
         var (_, customerId, visitId, _) = await SeedVisitAsync(first);
 
         var unsubscribe = new Uri(first.Services.GetRequiredService<Unsubscribe>().Url(customerId)).AbsolutePath;
-        var survey = "/survey/" + first.Services.GetRequiredService<PostVisitMessages>().SurveyToken(visitId);
+        var survey = "/survey/" + first.Services.GetRequiredService<SurveyLinks>().Token(visitId);
 
         var client = second.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(unsubscribe)).StatusCode);
@@ -87,7 +88,7 @@ public class KeyStorageTests
             {
                 (_, var customerId, var visitId, manageToken) = await SeedVisitAsync(first);
                 unsubscribe = new Uri(first.Services.GetRequiredService<Unsubscribe>().Url(customerId)).AbsolutePath;
-                survey = "/survey/" + first.Services.GetRequiredService<PostVisitMessages>().SurveyToken(visitId);
+                survey = "/survey/" + first.Services.GetRequiredService<SurveyLinks>().Token(visitId);
             }
 
             var xml = Assert.Single(await KeyXmlAsync(connectionString));
@@ -108,6 +109,7 @@ public class KeyStorageTests
         }
     }
 
+    /// <summary>A booked visit (its manage link) and a completed one (its survey link); VisitId is the completed one.</summary>
     private static async Task<(TestClinic Clinic, Guid CustomerId, Guid VisitId, string ManageToken)> SeedVisitAsync(AppFactory app)
     {
         var clinic = await TestClinic.SeedAsync(app.Services);
@@ -125,11 +127,18 @@ public class KeyStorageTests
             ResourceId = clinic.RoomId, CreatedAt = DateTimeOffset.UtcNow,
         };
         visit.Schedule(DateTimeOffset.UtcNow.AddDays(20), TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(10));
+        var completed = new Appointment
+        {
+            Id = Guid.CreateVersion7(), CustomerId = customer.Id, ServiceId = clinic.ServiceId, LocationId = clinic.LocationId,
+            ResourceId = clinic.RoomId, CreatedAt = DateTimeOffset.UtcNow.AddDays(-1),
+        };
+        completed.Schedule(DateTimeOffset.UtcNow.AddHours(-2), TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(10));
+        completed.Complete(DateTimeOffset.UtcNow.AddHours(-1));
         db.Customers.Add(customer);
-        db.Appointments.Add(visit);
+        db.Appointments.AddRange(visit, completed);
         ManageToken.Keep(db, visit.Id, token, DateTimeOffset.UtcNow);
         await db.SaveChangesAsync();
-        return (clinic, customer.Id, visit.Id, token);
+        return (clinic, customer.Id, completed.Id, token);
     }
 
     private static async Task<int> KeyCountAsync(string connectionString) => (await KeyXmlAsync(connectionString)).Count;

@@ -1,0 +1,103 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+using CustomerExperience.Web.Data;
+using CustomerExperience.Web.Domain;
+using CustomerExperience.Web.Infrastructure;
+using CustomerExperience.Web.Journeys;
+using CustomerExperience.Web.Messaging;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CustomerExperience.Web.Surveys;
+
+public sealed class SurveyOptions
+{
+    public const string Section = "Survey";
+
+    /// <summary>How long after the visit's completion the email survey invitation goes out (the kiosk answers first).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan EmailDelay { get; set; } = TimeSpan.FromHours(3);
+}
+
+/// <summary>
+/// The email survey invitation, <see cref="SurveyOptions.EmailDelay"/> after a visit was completed, for visits that have
+/// no survey response yet (the exit kiosk may have answered). A request for feedback, not a transactional message: a
+/// customer who opted out gets none, and each one can be unsubscribed in one click. Key: <c>survey:{visit}</c>.
+/// </summary>
+public class SurveyInvitations(
+    AppDbContext db, Outbox outbox, SurveyLinks links, Unsubscribe unsubscribe, TimeProvider clock,
+    IOptions<SurveyOptions> options, IOptions<AppOptions> app)
+{
+    /// <summary>Visits whose delay ran out longer ago than this are not invited (the job was off for a long time).</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromDays(2);
+
+    public const int BatchSize = 500;
+    public const string Kind = "survey";
+
+    public async Task<int> QueueDueAsync(CancellationToken ct)
+    {
+        var dueBefore = clock.GetUtcNow() - options.Value.EmailDelay;
+        var queued = 0;
+        while (true)
+        {
+            // A queued invitation leaves its visit out of the next batch's query.
+            var visits = await db.Appointments.AsNoTracking()
+                .Include(a => a.Customer).Include(a => a.Location).Include(a => a.Service)
+                .Where(a => a.Status == AppointmentStatus.Completed && a.CompletedAt > dueBefore - Window && a.CompletedAt <= dueBefore)
+                .Where(a => !a.Customer!.EmailOptOut)
+                .Where(a => !db.SurveyResponses.Any(r => r.AppointmentId == a.Id))
+                .Where(a => !db.OutboundEmails.Any(e => e.AppointmentId == a.Id && e.Kind == Kind))
+                .OrderBy(a => a.CompletedAt).ThenBy(a => a.Id)
+                .Take(BatchSize)
+                .ToListAsync(ct);
+            if (visits.Count == 0) return queued;
+
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var added = (await outbox.EnqueueManyAsync([.. visits.Select(Message)], ct)).Count;
+            await transaction.CommitAsync(ct);
+            queued += added;
+            if (visits.Count < BatchSize || added == 0) return queued;
+        }
+    }
+
+    private EmailMessage Message(Appointment visit)
+    {
+        var customer = visit.Customer!;
+        var location = visit.Location!;
+        var surveyUrl = links.Url(visit.Id);
+        var unsubscribeUrl = unsubscribe.Url(customer.Id);
+        var day = location.LocalDate(visit.CompletedAt!.Value).ToString("dddd, MMMM d", AppointmentEmails.Culture);
+        var until = location.LocalDate(visit.CompletedAt.Value + SurveyLinks.Lifetime).ToString("MMMM d", AppointmentEmails.Culture);
+
+        var text = $"""
+            Hello {customer.Greeting},
+
+            Thank you for visiting {location.Name} on {day}. How did we do? Seven quick questions, under a minute:
+            {surveyUrl}
+
+            Every answer is read by our team. The link works until {until}.
+
+            Don't want emails like this? Unsubscribe: {unsubscribeUrl}
+
+            {app.Value.ClinicName}
+            """;
+        var html = $"""
+            {EmailHtml.Start}
+            <p>Hello {H(customer.Greeting)},</p>
+            <p>Thank you for visiting {H(location.Name)} on {H(day)}. How did we do? Seven quick questions, under a minute.</p>
+            <p><a href="{H(surveyUrl)}" style="display:inline-block;padding:10px 16px;background:#0b5cab;color:#fff;text-decoration:none;border-radius:6px">Tell us how your visit went</a></p>
+            <p>Every answer is read by our team. The link works until {H(until)}.</p>
+            <p style="color:#4a5568;font-size:.9em">Don't want emails like this? <a href="{H(unsubscribeUrl)}">Unsubscribe</a>.</p>
+            <p>{H(app.Value.ClinicName)}</p>{EmailHtml.End}
+            """;
+        return new EmailMessage(Kind, $"survey:{visit.Id}", customer.Email, customer.FullName,
+            $"How was your visit to {location.Name}?", text, html)
+        {
+            UnsubscribeUrl = unsubscribeUrl,
+            CustomerId = customer.Id,
+            AppointmentId = visit.Id,
+        };
+    }
+
+    private static string H(string value) => WebUtility.HtmlEncode(value);
+}
