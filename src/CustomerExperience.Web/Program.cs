@@ -6,6 +6,7 @@ using CustomerExperience.Web.FrontDesk;
 using CustomerExperience.Web.Surveys;
 using CustomerExperience.Web.Infrastructure;
 using CustomerExperience.Web.Jobs;
+using CustomerExperience.Web.Kiosks;
 using CustomerExperience.Web.Messaging;
 using CustomerExperience.Web.Scheduling;
 using CustomerExperience.Web.Staff;
@@ -21,6 +22,7 @@ try
     StartupChecks.Require<AppOptions>(builder.Configuration, AppOptions.Section);
     StartupChecks.Require<BookingRules>(builder.Configuration, BookingRules.Section);
     StartupChecks.Require<JobOptions>(builder.Configuration, JobOptions.Section);
+    StartupChecks.Require<KioskOptions>(builder.Configuration, KioskOptions.Section);
     keyCertificate = KeyStorage.LoadCertificate(builder.Configuration);
 }
 catch (StartupChecks.ConfigurationProblem problem)
@@ -41,6 +43,7 @@ builder.AddDelays();
 builder.AddFrontDesk();
 builder.AddCustomers();
 builder.AddSurveys();
+builder.AddKiosk();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 builder.Services.AddRazorPages(o => o.AddStaffPageRules());
@@ -73,6 +76,7 @@ app.MapHealth();
 app.MapRazorPages();
 app.MapJobsDashboard();
 app.MapBookingApi();
+app.MapKiosk();
 app.MapOpenApi();
 
 try
