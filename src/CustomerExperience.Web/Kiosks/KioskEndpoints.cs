@@ -1,8 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CustomerExperience.Web.Data;
 using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.Surveys;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.EntityFrameworkCore;
 
 namespace CustomerExperience.Web.Kiosks;
 
@@ -41,7 +43,7 @@ public static class KioskEndpoints
 
     private static async Task<IResult> SubmitAsync(
         string locationSlug, HttpContext http, KioskDevices devices, SurveyResponses surveys, IAntiforgery antiforgery,
-        TimeProvider clock, CancellationToken ct)
+        AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var (kiosk, refusal) = await AuthenticateAsync(http, locationSlug, devices, antiforgery, ct);
         if (refusal is not null) return refusal;
@@ -60,6 +62,10 @@ public static class KioskEndpoints
         var answers = body.Answers ?? [];
         if (answers.Count == 0 && string.IsNullOrWhiteSpace(body.Comment) && body.ContactRequested != true)
             return Invalid("answers", "Answer at least one question or leave a comment.");
+
+        // Most retries are of a response stored already (its reply was lost); SubmitAsync would also tell, by failing an insert.
+        if (await db.SurveyResponses.AnyAsync(r => r.Id == id, ct))
+            return TypedResults.Ok(new { status = "already-stored", visitLinked = (bool?)null });
 
         // A code that finds no visit (mistyped, or answered by email meanwhile) still stores the answers, anonymously:
         // the page checked the code while the customer was there, so this is a send that waited for the network.

@@ -31,7 +31,9 @@ public class IndexModel(AppDbContext db, KioskDevices devices, SurveyResponses s
             || await db.Locations.AsNoTracking().FirstOrDefaultAsync(l => l.Slug == locationSlug, ct) is not { } location)
             return NotFound();
         Location = location;
-        Response.Headers.CacheControl = "no-store";
+        // What antiforgery sets for the enrolled page too (set the same way here, it does not warn about overriding it).
+        Response.Headers.CacheControl = "no-cache, no-store";
+        Response.Headers.Pragma = "no-cache";
         var kiosk = await devices.FromCookieAsync(Request, ct);
         if (kiosk is null || kiosk.LocationId != location.Id)
         {
