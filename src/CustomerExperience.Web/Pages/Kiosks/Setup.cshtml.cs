@@ -17,19 +17,27 @@ public class SetupModel(KioskDevices devices, AppDbContext db, StaffSignInManage
 
     [BindProperty(SupportsGet = true)] public string Token { get; set; } = "";
     public State Showing { get; private set; }
-    public EnrolmentLink? Link { get; private set; }
+    public string KioskName { get; private set; } = "";
     public string LocationName { get; private set; } = "";
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await ShowAsync(State.Ready, ct);
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (await devices.ReadLinkAsync(Token, ct) is not { } link)
+            return Show(State.Invalid);
+        if (await db.Kiosks.AnyAsync(k => k.Id == link.KioskId, ct))
+            return Show(State.Used);
+        KioskName = link.Name;
+        LocationName = await db.Locations.Where(l => l.Id == link.LocationId).Select(l => l.Name).SingleOrDefaultAsync(ct) ?? "";
+        return Show(State.Ready);
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var link = await devices.ReadLinkAsync(Token, ct);
-        var staff = link is null ? null : await devices.StaffAsync(link.StaffId, ct);
-        if (link is null || staff is null)
-            return await ShowAsync(State.Invalid, ct);
+        if (link is null || await devices.StaffAsync(link.StaffId, ct) is not { } staff)
+            return Show(State.Invalid);
         var how = devices.IsDemoToken(Token) ? "through the demo link" : "through an enrolment link";
-        switch (await devices.EnrolAsync(link.KioskId, link.LocationId, link.Name, staff.Value, how, ct))
+        switch (await devices.EnrolAsync(link.KioskId, link.LocationId, link.Name, staff, how, ct))
         {
             case EnrolOutcome.Enrolled enrolled:
                 if (User.Identity?.IsAuthenticated == true)
@@ -37,23 +45,19 @@ public class SetupModel(KioskDevices devices, AppDbContext db, StaffSignInManage
                 devices.WriteCookie(HttpContext, enrolled.Secret);
                 return Redirect($"/kiosk/{enrolled.Slug}");
             case EnrolOutcome.LinkUsed:
-                return await ShowAsync(State.Used, ct);
+                return Show(State.Used);
             default:
-                return await ShowAsync(State.Invalid, ct);
+                return Show(State.Invalid);
         }
     }
 
-    private async Task<IActionResult> ShowAsync(State state, CancellationToken ct)
+    private PageResult Show(State state)
     {
         Response.Headers["Referrer-Policy"] = "no-referrer";
-        Response.Headers.CacheControl = "no-store";
-        Link = state == State.Ready ? await devices.ReadLinkAsync(Token, ct) : null;
-        if (Link is not null && await db.Kiosks.AnyAsync(k => k.Id == Link.KioskId, ct))
-            (state, Link) = (State.Used, null);
-        Showing = Link is null && state == State.Ready ? State.Invalid : state;
-        if (Link is not null)
-            LocationName = await db.Locations.Where(l => l.Id == Link.LocationId).Select(l => l.Name).SingleOrDefaultAsync(ct) ?? "";
-        Response.StatusCode = Showing switch
+        Response.Headers.CacheControl = "no-cache, no-store";
+        Response.Headers.Pragma = "no-cache";
+        Showing = state;
+        Response.StatusCode = state switch
         {
             State.Invalid => StatusCodes.Status404NotFound,
             State.Used => StatusCodes.Status410Gone,
