@@ -19,6 +19,9 @@ export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
 export ConnectionStrings__Default="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=customer_experience"
 export Smtp__Host=127.0.0.1 Smtp__Port="$SMTP_PORT" Smtp__EnableSsl=false
 export App__PublicBaseUrl="http://127.0.0.1:$CX_PORT" App__SeedDemoData=true App__RunJobs=true
+# Demo kiosk: a fresh secret each start; the link printed below enrols the browser that opens it as Riverside's kiosk.
+DEMO_KIOSK_CODE="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+export Kiosk__DemoEnrolmentCode="$DEMO_KIOSK_CODE"
 
 cx_log "starting the app (migrations and demo data run at start-up)"
 dotnet "$CX_ROOT/src/CustomerExperience.Web/bin/Release/net10.0/CustomerExperience.Web.dll" \
@@ -40,6 +43,8 @@ cat <<INFO
     JSON API         http://127.0.0.1:$CX_PORT/api/v1/services   (OpenAPI: /openapi/v1.json)
     Staff sign-in    http://127.0.0.1:$CX_PORT/signin
     Waiting room     http://127.0.0.1:$CX_PORT/waiting/riverside
+    Demo kiosk       http://127.0.0.1:$CX_PORT/kiosk-setup/demo-$DEMO_KIOSK_CODE
+                     (open it on a tablet or a browser window: it becomes Riverside's exit kiosk)
     Health           http://127.0.0.1:$CX_PORT/healthz
     Sent email       http://127.0.0.1:$MAILDEV_PORT/   (maildev; SMTP on 127.0.0.1:$SMTP_PORT)
     Postgres         psql -h 127.0.0.1 -p $PG_PORT -U postgres customer_experience

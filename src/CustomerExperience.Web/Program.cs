@@ -6,6 +6,7 @@ using CustomerExperience.Web.FrontDesk;
 using CustomerExperience.Web.Surveys;
 using CustomerExperience.Web.Infrastructure;
 using CustomerExperience.Web.Jobs;
+using CustomerExperience.Web.Kiosks;
 using CustomerExperience.Web.Messaging;
 using CustomerExperience.Web.Scheduling;
 using CustomerExperience.Web.Staff;
@@ -22,6 +23,7 @@ try
     StartupChecks.Require<BookingRules>(builder.Configuration, BookingRules.Section);
     StartupChecks.Require<JobOptions>(builder.Configuration, JobOptions.Section);
     StartupChecks.Require<SurveyOptions>(builder.Configuration, SurveyOptions.Section);
+    StartupChecks.Require<KioskOptions>(builder.Configuration, KioskOptions.Section);
     keyCertificate = KeyStorage.LoadCertificate(builder.Configuration);
 }
 catch (StartupChecks.ConfigurationProblem problem)
@@ -42,6 +44,7 @@ builder.AddDelays();
 builder.AddFrontDesk();
 builder.AddCustomers();
 builder.AddSurveys();
+builder.AddKiosk();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 builder.Services.AddRazorPages(o => o.AddStaffPageRules());
@@ -74,6 +77,7 @@ app.MapHealth();
 app.MapRazorPages();
 app.MapJobsDashboard();
 app.MapBookingApi();
+app.MapKiosk();
 app.MapOpenApi();
 
 try

@@ -8,8 +8,9 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerExperience.Web.Pages;
 
 /// <summary>
-/// The waiting-room screen of one location: its current delays and nothing about anyone. Public, read-only, and
-/// refreshed by the browser every minute (a meta refresh: the CSP allows no inline script, and none is needed).
+/// The waiting-room screen of one location: its current delays and nothing about anyone. Public and read-only;
+/// wwwroot/js/waiting.js fetches it again every minute and swaps in the new content (a meta refresh reloads the whole
+/// page, which screen readers announce as a new page and axe flags).
 /// </summary>
 public class WaitingModel(AppDbContext db, DelayService delays, TimeProvider clock) : PageModel
 {

@@ -10,9 +10,13 @@ namespace CustomerExperience.Web.Staff;
 /// </summary>
 public class Audit(AppDbContext db, IHttpContextAccessor http, TimeProvider clock)
 {
-    public AuditEntry Record(string action, string details, Guid? customerId = null, Guid? appointmentId = null)
+    public AuditEntry Record(string action, string details, Guid? customerId = null, Guid? appointmentId = null) =>
+        RecordFor(CurrentStaff(), action, details, customerId, appointmentId);
+
+    /// <summary>A change made on someone's authority while they are not signed in here (an enrolment link they made).</summary>
+    public AuditEntry RecordFor((string Id, string Name) staff, string action, string details, Guid? customerId = null, Guid? appointmentId = null)
     {
-        var (id, name) = CurrentStaff();
+        var (id, name) = staff;
         var entry = new AuditEntry
         {
             At = clock.GetUtcNow(), StaffUserId = id, StaffName = name, Action = action, Details = details,

@@ -18,6 +18,9 @@ public static class AuditActions
     public const string DelayPosted = "delay.posted";
     public const string DelayChanged = "delay.changed";
     public const string DelayCleared = "delay.cleared";
+    public const string KioskEnrolled = "kiosk.enrolled";
+    public const string KioskLinkCreated = "kiosk.link-created";
+    public const string KioskRevoked = "kiosk.revoked";
     public const string AccountCreated = "account.created";
     public const string AccountDisabled = "account.disabled";
     public const string AccountEnabled = "account.enabled";

@@ -6,8 +6,11 @@ using Microsoft.Playwright;
 namespace CustomerExperience.BrowserTests.Infrastructure;
 
 /// <summary>The app on a real Kestrel port with the demo clinic seeded, and Debian's Chromium driven by Playwright.</summary>
-public sealed class LiveApp : IAsyncLifetime
+public class LiveApp : IAsyncLifetime
 {
+    /// <summary>Kiosk:DemoEnrolmentCode: /kiosk-setup/demo-{code} enrols a browser as the demo location's kiosk, as run.sh prints it.</summary>
+    public const string DemoKioskCode = "browser-tests-demo-kiosk-code";
+
     private AppFactory app = null!;
     private IPlaywright playwright = null!;
 
@@ -28,7 +31,10 @@ public sealed class LiveApp : IAsyncLifetime
             // would book the visit the desk is about to book (it is tested on its own, in NextVisitRebookingTests).
             .With("Jobs:NextVisits", "0 0 0 1 1 *")
             // Several tests share one client address; the limiter has tests of its own.
-            .With("RateLimits:PublicWritePerMinute", "10000");
+            .With("RateLimits:PublicWritePerMinute", "10000")
+            .With("RateLimits:KioskPerMinute", "10000")
+            .With("Kiosk:DemoEnrolmentCode", DemoKioskCode);
+        Configure(app);
         app.UseKestrel(port);
         app.StartServer();
 
@@ -55,6 +61,27 @@ public sealed class LiveApp : IAsyncLifetime
         });
         return await context.NewPageAsync();
     }
+
+    /// <summary>Settings of a fixture that needs the app set up differently (applied last).</summary>
+    protected virtual void Configure(AppFactory factory)
+    {
+    }
+
+    /// <summary>A fresh page in a context of its own with the given size; touch on.</summary>
+    public async Task<IPage> NewPageAsync(int width, int height, bool mobile = false)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl,
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            IsMobile = mobile,
+            HasTouch = true,
+        });
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>A fresh page the size of a kiosk tablet in portrait (820 × 1180), with touch.</summary>
+    public Task<IPage> NewKioskPageAsync() => NewPageAsync(820, 1180);
 
     /// <summary>A fresh page the size of a front-desk tablet in landscape (1024 × 768).</summary>
     public async Task<IPage> NewTabletPageAsync()

@@ -154,7 +154,9 @@ public class DelayTests : IAsyncLifetime
         Assert.Contains("running about <span class=\"minutes\">30 minutes</span> late", screen);
         Assert.Contains("The scanner needed a restart.", screen);
         Assert.Contains("Updated 9:00 AM", screen);
-        Assert.Contains("<meta http-equiv=\"refresh\" content=\"60\" />", screen);
+        Assert.Contains("data-refresh-seconds=\"60\"", screen);
+        Assert.Contains("/js/waiting.js", screen);
+        Assert.DoesNotContain("http-equiv=\"refresh\"", screen);
         foreach (var visit in new[] { checkedIn, soon, otherRoom, later, cancelled, over })
         {
             Assert.DoesNotContain(visit.Name, screen);

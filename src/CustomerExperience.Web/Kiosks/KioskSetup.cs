@@ -1,0 +1,20 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace CustomerExperience.Web.Kiosks;
+
+public static class KioskSetup
+{
+    /// <summary>Kiosk enrolment and devices, its settings, and the rate limit of its JSON endpoints.</summary>
+    public static void AddKiosk(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<KioskOptions>().BindConfiguration(KioskOptions.Section).ValidateDataAnnotations();
+        builder.Services.AddScoped<KioskDevices>();
+        // Per client address, not per cookie (a stranger could send a new cookie each time); a clinic's kiosks may share
+        // one address, and each sends a few requests per customer.
+        var perMinute = builder.Configuration.GetValue("RateLimits:KioskPerMinute", 120);
+        builder.Services.Configure<RateLimiterOptions>(o => o.AddPolicy(KioskEndpoints.RateLimitPolicy, context =>
+            RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })));
+    }
+}
