@@ -18,6 +18,7 @@ public class StaffAccounts(UserManager<StaffUser> users, AppDbContext db, Audit 
         ("admin@northside.example", "Avery Admin", StaffRoles.Admin, "Admin-Demo-2026"),
         ("manager@northside.example", "Morgan Manager", StaffRoles.Manager, "Manager-Demo-2026"),
         ("frontdesk@northside.example", "Frankie Desk", StaffRoles.FrontDesk, "FrontDesk-Demo-2026"),
+        ("clinician@northside.example", "Casey Clinician", StaffRoles.Clinician, "Clinician-Demo-2026"),
     ];
 
     public async Task<(StaffUser? User, IEnumerable<string> Errors)> CreateAsync(string email, string displayName, string role, string password)
