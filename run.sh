@@ -53,6 +53,7 @@ cat <<INFO
     Admin        admin@northside.example       Admin-Demo-2026
     Manager      manager@northside.example     Manager-Demo-2026
     Front desk   frontdesk@northside.example   FrontDesk-Demo-2026
+    Clinician    clinician@northside.example   Clinician-Demo-2026
 
   Press Ctrl-C to stop the app, maildev and Postgres.
 

@@ -21,7 +21,7 @@ public class FrontDeskFlowTests(LiveApp live)
     public async Task Sign_in_find_todays_visit_check_in_post_a_delay_complete_and_book_next_year()
     {
         var customerEmail = MailDev.UniqueAddress("desk-flow");
-        var (visitId, roomId, roomName) = await SeedTodaysVisitAsync(customerEmail);
+        var (visitId, roomId, roomName) = await SeedTodaysVisitAsync(live, customerEmail);
         var staffEmail = await StaffSignIn.CreateAccountAsync(live.App.Services, StaffRoles.FrontDesk, name: "Dee Desk");
         var page = await live.NewTabletPageAsync();
 
@@ -93,7 +93,7 @@ public class FrontDeskFlowTests(LiveApp live)
     /// A visit on today's schedule in a room of its own (so other tests' bookings never collide with it), started a few
     /// minutes ago and not yet checked in, for a customer who goes by "Birdie".
     /// </summary>
-    private async Task<(Guid Visit, Guid Room, string RoomName)> SeedTodaysVisitAsync(string email)
+    internal static async Task<(Guid Visit, Guid Room, string RoomName)> SeedTodaysVisitAsync(LiveApp live, string email)
     {
         await using var scope = live.App.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();

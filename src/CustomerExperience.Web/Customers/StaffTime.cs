@@ -36,6 +36,7 @@ public static class StaffTime
         AuditActions.VisitCompleted => "Completed",
         AuditActions.VisitNoShow => "Marked as a no-show",
         AuditActions.VisitNextBooked => "Next visit booked at checkout",
+        AuditActions.VisitPerformerChanged => "Performer corrected",
         AuditActions.CustomerUpdated => "Details changed",
         AuditActions.CustomerMerged => "Merged with a duplicate customer",
         AuditActions.NoteAdded => "Note added",
@@ -50,6 +51,7 @@ public static class StaffTime
         AuditActions.TemporaryPasswordSet => "Temporary password set",
         AuditActions.TwoFactorOn => "Two-factor sign-in on",
         AuditActions.TwoFactorOff => "Two-factor sign-in off",
+        AuditActions.AccountDetailsChanged => "Name or home locations changed",
         _ => action,
     };
 }

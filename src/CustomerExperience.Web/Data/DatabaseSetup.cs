@@ -52,8 +52,9 @@ public partial class DatabaseMigrator(
         await staff.CreateFirstAdminAsync(configuration, logger, cancellationToken);
         if (options.Value.SeedDemoData)
         {
-            await scope.ServiceProvider.GetRequiredService<DemoData>().SeedAsync(cancellationToken);
+            // Staff first: the demo visits name their care team.
             await staff.SeedDemoAsync(cancellationToken);
+            await scope.ServiceProvider.GetRequiredService<DemoData>().SeedAsync(cancellationToken);
         }
     }
 

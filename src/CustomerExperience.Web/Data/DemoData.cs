@@ -1,11 +1,15 @@
 using CustomerExperience.Web.Domain;
+using CustomerExperience.Web.Recovery;
+using CustomerExperience.Web.Staff;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerExperience.Web.Data;
 
 /// <summary>
 /// A demo screening clinic: two locations, three services, rooms with weekday hours, holidays, and a few
-/// hundred customers with past visits. Deterministic, and seeded once: a second run changes nothing.
+/// hundred customers with past visits, the care team and visit code of every visit that happened, survey answers
+/// and service-recovery cases. Deterministic, and seeded once: a second run changes nothing. The demo staff accounts
+/// (<see cref="StaffAccounts.Demo"/>) are created first.
 /// </summary>
 public class DemoData(AppDbContext db, TimeProvider clock)
 {
@@ -30,6 +34,8 @@ public class DemoData(AppDbContext db, TimeProvider clock)
         var now = clock.GetUtcNow();
         var zone = TimeZoneInfo.FindSystemTimeZoneById(Zone);
         var (riverside, midtown) = Locations();
+        team = await DemoTeamAsync(cancellationToken);
+        AddHomeLocations(riverside, midtown);
         var (screening, diagnostic, boneDensity) = Services();
         var resources = Resources(riverside, midtown, screening, diagnostic, boneDensity);
         db.AddRange(riverside, midtown, screening, diagnostic, boneDensity);
@@ -73,16 +79,17 @@ public class DemoData(AppDbContext db, TimeProvider clock)
                 var visit = NewAppointment(customer, screening, resource, start, now.AddDays(-30));
                 if (start + screening.Duration < now)
                 {
-                    visit.CheckIn(start.AddMinutes(-5));
+                    CheckIn(visit, start.AddMinutes(-5));
                     visit.Complete(start + screening.Duration);
                 }
                 else if (start < now.AddMinutes(15))
-                    visit.CheckIn(now.AddMinutes(-5));
+                    CheckIn(visit, now.AddMinutes(-5));
                 db.Add(visit);
                 if (slot % 3 == 0)
                     AddPersonalTouches(customer, now);
             }
         }
+        await AddSurveysAndCasesAsync(now, today, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -99,9 +106,171 @@ public class DemoData(AppDbContext db, TimeProvider clock)
         var time = new TimeOnly(8, 0).AddMinutes(slot * 40 + (slot >= 6 ? 40 : 0));
         var start = ToUtc(date, time, zone);
         var appointment = NewAppointment(customer, service, resource, start, start.AddDays(-20));
-        appointment.CheckIn(start.AddMinutes(-5));
+        CheckIn(appointment, start.AddMinutes(-5));
         appointment.Complete(start + service.Duration);
         db.Add(appointment);
+    }
+
+    /// <summary>The demo staff: who checks customers in at each location, and the clinician who performs the visits.</summary>
+    private sealed record DemoTeam(string? Admin, string? Manager, string? Desk, string? Clinician)
+    {
+        public string? CheckedInBy(Guid locationId, Guid riversideId) => locationId == riversideId ? Desk : Manager;
+    }
+
+    private DemoTeam team = new(null, null, null, null);
+    private Guid riversideId;
+    private readonly Random codeRandom = new(482913);
+    private readonly Dictionary<Guid, HashSet<string>> givenCodes = [];
+
+    private async Task<DemoTeam> DemoTeamAsync(CancellationToken cancellationToken)
+    {
+        var emails = StaffAccounts.Demo.Select(d => d.Email).ToList();
+        var ids = await db.Users.Where(u => emails.Contains(u.Email!)).ToDictionaryAsync(u => u.Email!, u => u.Id, cancellationToken);
+        string? Id(string role) => ids.GetValueOrDefault(StaffAccounts.Demo.First(d => d.Role == role).Email);
+        return new DemoTeam(Id(StaffRoles.Admin), Id(StaffRoles.Manager), Id(StaffRoles.FrontDesk), Id(StaffRoles.Clinician));
+    }
+
+    /// <summary>The front desk works at Riverside, everyone else at both; Riverside's cases go to the demo manager.</summary>
+    private void AddHomeLocations(Location riverside, Location midtown)
+    {
+        riversideId = riverside.Id;
+        riverside.ServiceRecoveryManagerId = team.Manager;
+        foreach (var (staff, locations) in new[]
+                 {
+                     (team.Admin, new[] { riverside, midtown }), (team.Manager, [riverside, midtown]),
+                     (team.Desk, [riverside]), (team.Clinician, [riverside, midtown]),
+                 })
+        {
+            if (staff is null) continue;
+            db.AddRange(locations.Select(l => new StaffLocation { StaffUserId = staff, LocationId = l.Id }));
+        }
+    }
+
+    /// <summary>Check-in with its care team and a visit code unique at the location (among all demo visits, so among any 30 days).</summary>
+    private void CheckIn(Appointment visit, DateTimeOffset at)
+    {
+        visit.CheckIn(at, team.CheckedInBy(visit.LocationId, riversideId), team.Clinician);
+        var codes = givenCodes.TryGetValue(visit.LocationId, out var given) ? given : givenCodes[visit.LocationId] = [];
+        string code;
+        do code = codeRandom.Next(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+        while (!codes.Add(code));
+        visit.GiveVisitCode(code);
+    }
+
+    private static readonly (int[] Scores, string? Comment, bool Contact)[] Answers =
+    [
+        ([5, 5, 5, 4, 5, 5, 10], "Lovely team, thank you.", false),
+        ([4, 5, 5, 5, 5, 5, 9], null, false),
+        ([5, 4, 4, 2, 3, 4, 6], "Waited 40 minutes past my time and nobody told me why.", false),
+        ([5, 5, 5, 5, 4, 5, 10], null, false),
+        ([4, 4, 5, 4, 5, 5, 8], "The reminder with parking directions helped.", false),
+        ([5, 5, 3, 4, 2, 3, 7], "Nobody explained what would happen next or when my results come.", true),
+        ([5, 5, 5, 5, 5, 5, 10], "Casey was so gentle.", false),
+        ([3, 4, 4, 4, 4, 4, 8], null, false),
+        ([5, 5, 4, 5, 5, 2, 4], "The changing room door would not lock.", false),
+        ([5, 5, 5, 4, 5, 5, 9], null, false),
+    ];
+
+    /// <summary>
+    /// Survey answers from the kiosk and by email on recent visits (a few unhappy, some questions skipped), two anonymous
+    /// kiosk answers, and the cases the unhappy ones opened: the older ones resolved, one contacted, the newest open.
+    /// Two customers who come today had an unhappy last visit, so the visit panel has something to say.
+    /// </summary>
+    private async Task AddSurveysAndCasesAsync(DateTimeOffset now, DateOnly today, CancellationToken cancellationToken)
+    {
+        var definition = await db.SurveyDefinitions.AsNoTracking().Include(d => d.Questions)
+            .OrderByDescending(d => d.Version).FirstOrDefaultAsync(cancellationToken);
+        if (definition is null || team.Manager is null) return;
+        var questions = definition.Questions.OrderBy(q => q.Position).ToList();
+        var locations = db.ChangeTracker.Entries<Location>().Select(e => e.Entity).ToDictionary(l => l.Id);
+        var visits = db.ChangeTracker.Entries<Appointment>().Select(e => e.Entity)
+            .Where(v => v.Status == AppointmentStatus.Completed).OrderByDescending(v => v.Start).ToList();
+
+        // Customers seen today: their last visit before today is where an earlier unhappy answer belongs.
+        var todays = visits.Where(v => locations[v.LocationId].LocalDate(v.Start) == today).Select(v => v.CustomerId).Distinct().ToList();
+        var lastTimeOfToday = todays.Take(2)
+            .Select(id => visits.FirstOrDefault(v => v.CustomerId == id && locations[v.LocationId].LocalDate(v.Start) < today)).OfType<Appointment>().ToList();
+        var recent = visits.Where(v => locations[v.LocationId].LocalDate(v.Start) < today && !todays.Contains(v.CustomerId))
+            .Where((_, i) => i % 2 == 0).Take(Answers.Length - 2);
+        var answered = lastTimeOfToday.Concat(recent).ToList();
+
+        var cases = 0;
+        // Two kiosk answers are anonymous (no visit code typed).
+        var plan = answered.Select((v, i) => (Visit: (Appointment?)v, Answer: i < lastTimeOfToday.Count ? Answers[i == 0 ? 2 : 5] : Answers[i % Answers.Length]))
+            .Append((null, Answers[3])).Append((null, Answers[8])).ToList();
+        foreach (var ((visit, (scores, comment, contact)), i) in plan.Select((p, i) => (p, i)))
+        {
+            var kiosk = visit is null || i % 3 == 1;
+            var completed = visit?.CompletedAt ?? now.AddDays(-2 - i);
+            var response = new SurveyResponse
+            {
+                Id = Guid.CreateVersion7(completed),
+                DefinitionVersion = definition.Version,
+                Channel = kiosk ? SurveyChannel.Kiosk : SurveyChannel.Email,
+                LocationId = visit?.LocationId ?? riversideId,
+                AppointmentId = visit?.Id,
+                CustomerId = visit?.CustomerId,
+                StartedAt = completed.AddMinutes(kiosk ? 4 : 5 * 60),
+                DurationSeconds = 18 + i * 3 % 14,
+                Comment = comment,
+                ContactRequested = contact,
+                Answers = [.. questions.Select((q, n) => new SurveyAnswer { QuestionKey = q.Key, Score = scores[n] })
+                    .Where((_, n) => (i + n) % 9 != 4)],
+            };
+            response.SubmittedAt = response.StartedAt.Value.AddSeconds(response.DurationSeconds.Value);
+            db.Add(response);
+            if (ServiceRecovery.WhyFollowUp(definition, response) is { } summary)
+                db.Add(DemoCase(CaseSource.Survey, response, summary, locations[response.LocationId], cases++, now));
+        }
+
+        var complained = visits.First(v => locations[v.LocationId].LocalDate(v.Start) < today && !answered.Contains(v));
+        var complaint = DemoCase(CaseSource.Complaint, null, "Complaint logged at the front desk", locations[complained.LocationId], cases, now);
+        complaint.CustomerId = complained.CustomerId;
+        complaint.AppointmentId = complained.Id;
+        complaint.Comment = "Said at checkout that the waiting room was too cold and the magazines were years old.";
+        complaint.OpenedById = team.Desk;
+        db.Add(complaint);
+    }
+
+    /// <summary>The <paramref name="n"/>th demo case: resolved when n is 0 or 1, contacted when 2, open after that.</summary>
+    private RecoveryCase DemoCase(CaseSource source, SurveyResponse? response, string summary, Location location, int n, DateTimeOffset now)
+    {
+        var opened = response?.SubmittedAt ?? now.AddHours(-3);
+        var recoveryCase = new RecoveryCase
+        {
+            Id = Guid.CreateVersion7(opened), Source = source, ResponseId = response?.Id, LocationId = location.Id,
+            CustomerId = response?.CustomerId, AppointmentId = response?.AppointmentId, Summary = summary, Comment = response?.Comment,
+            Clinical = ServiceRecovery.IsClinical(response?.Comment), OwnerId = team.Manager, OpenedAt = opened,
+            DueAt = ServiceRecovery.FirstContactDue(opened, location),
+        };
+        CaseNote Note(DateTimeOffset at, string text) => new()
+            { Id = Guid.CreateVersion7(at), At = at, Text = text, AuthorId = team.Manager!, AuthorName = "Morgan Manager" };
+        if (n <= 2)
+        {
+            recoveryCase.Status = CaseStatus.Contacted;
+            recoveryCase.FirstContactAt = opened.AddHours(3);
+            recoveryCase.Heard = HeardSteps.Hear | HeardSteps.Empathise | HeardSteps.Apologise;
+            recoveryCase.Notes.Add(Note(opened.AddHours(3), "Called her: she was glad we rang. Apologised and listened to the whole story."));
+        }
+        if (n <= 1)
+        {
+            var (cause, outcome) = n == 0
+                ? (RootCause.WaitTime, "Called, apologised for the wait; booked her next visit in the first slot of the morning.")
+                : (RootCause.Communication, "Called, explained the results timeline; she now knows results come in 1–2 business days.");
+            recoveryCase.Status = CaseStatus.Resolved;
+            recoveryCase.Heard = HeardSteps.Hear | HeardSteps.Empathise | HeardSteps.Apologise | HeardSteps.Resolve | HeardSteps.Diagnose;
+            recoveryCase.ResolvedAt = opened.AddDays(1);
+            recoveryCase.ResolvedById = team.Manager;
+            recoveryCase.RootCause = cause;
+            recoveryCase.Outcome = outcome;
+            recoveryCase.Notes.Add(Note(opened.AddDays(1), n == 0
+                ? "Diagnosis: the 9:00 room started late after a machine check; the desk now posts a delay at once."
+                : "Diagnosis: the checkout script skipped the results line; reminded the desk at the morning huddle."));
+        }
+        // An open case past its due time escalated already, so starting the demo sends no escalation email.
+        if (recoveryCase.Status == CaseStatus.Open && recoveryCase.DueAt < now)
+            recoveryCase.EscalatedAt = recoveryCase.DueAt.AddMinutes(10);
+        return recoveryCase;
     }
 
     private static readonly string[] Notes =

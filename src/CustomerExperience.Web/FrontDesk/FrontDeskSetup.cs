@@ -6,6 +6,8 @@ public static class FrontDeskSetup
     public static void AddFrontDesk(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<VisitActions>();
+        builder.Services.AddScoped<CareTeam>();
+        builder.Services.AddScoped<VisitCodes>();
         builder.Services.AddScoped<NextVisitCheckout>();
     }
 }

@@ -10,6 +10,7 @@ public static class AuditActions
     public const string VisitCompleted = "visit.completed";
     public const string VisitNoShow = "visit.no-show";
     public const string VisitNextBooked = "visit.next-booked";
+    public const string VisitPerformerChanged = "visit.performer-changed";
     public const string CustomerUpdated = "customer.updated";
     public const string CustomerMerged = "customer.merged";
     public const string NoteAdded = "customer.note-added";
@@ -30,6 +31,7 @@ public static class AuditActions
     public const string TemporaryPasswordSet = "account.temporary-password-set";
     public const string TwoFactorOn = "account.two-factor-on";
     public const string TwoFactorOff = "account.two-factor-off";
+    public const string AccountDetailsChanged = "account.details-changed";
 
     /// <summary>Every <c>account.…</c> action starts with this.</summary>
     public const string AccountPrefix = "account.";

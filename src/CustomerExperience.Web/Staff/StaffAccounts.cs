@@ -18,6 +18,7 @@ public class StaffAccounts(UserManager<StaffUser> users, AppDbContext db, Audit 
         ("admin@northside.example", "Avery Admin", StaffRoles.Admin, "Admin-Demo-2026"),
         ("manager@northside.example", "Morgan Manager", StaffRoles.Manager, "Manager-Demo-2026"),
         ("frontdesk@northside.example", "Frankie Desk", StaffRoles.FrontDesk, "FrontDesk-Demo-2026"),
+        ("clinician@northside.example", "Casey Clinician", StaffRoles.Clinician, "Clinician-Demo-2026"),
     ];
 
     public async Task<(StaffUser? User, IEnumerable<string> Errors)> CreateAsync(string email, string displayName, string role, string password)
@@ -36,8 +37,12 @@ public class StaffAccounts(UserManager<StaffUser> users, AppDbContext db, Audit 
         return added.Succeeded ? (user, []) : (null, added.Errors.Select(e => e.Description));
     }
 
-    /// <summary>An account created by an admin on the accounts page; its first password is temporary, like one set later.</summary>
-    public async Task<(StaffUser? User, IEnumerable<string> Errors)> CreateAuditedAsync(string email, string displayName, string role, string password)
+    /// <summary>
+    /// An account created by an admin on the accounts page, with its home locations; its first password is temporary,
+    /// like one set later.
+    /// </summary>
+    public async Task<(StaffUser? User, IEnumerable<string> Errors)> CreateAuditedAsync(string email, string displayName, string role, string password,
+        IReadOnlyCollection<Guid> homeLocations)
     {
         await using var transaction = await db.Database.BeginTransactionAsync();
         var (user, errors) = await CreateAsync(email, displayName, role, password);
@@ -46,10 +51,41 @@ public class StaffAccounts(UserManager<StaffUser> users, AppDbContext db, Audit 
         var marked = await MustChangePasswordAsync(user);
         if (!marked.Succeeded)
             return (null, marked.Errors.Select(e => e.Description));
-        audit.Record(AuditActions.AccountCreated, $"{Describe(user)}, role {role}");
+        db.StaffLocations.AddRange(homeLocations.Select(id => new StaffLocation { StaffUserId = user.Id, LocationId = id }));
+        audit.Record(AuditActions.AccountCreated, $"{Describe(user)}, role {role}, works at {await LocationNamesAsync(homeLocations)}");
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
         return (user, []);
+    }
+
+    /// <summary>The name colleagues know someone by and where they work (the care-team pickers offer a location's staff).</summary>
+    public async Task<IdentityResult> ChangeDetailsAsync(StaffUser user, string displayName, IReadOnlyCollection<Guid> homeLocations)
+    {
+        displayName = displayName.Trim();
+        var current = await db.StaffLocations.Where(s => s.StaffUserId == user.Id).ToListAsync();
+        var unchangedPlaces = current.Select(s => s.LocationId).ToHashSet().SetEquals(homeLocations);
+        if (displayName == user.DisplayName && unchangedPlaces)
+            return IdentityResult.Success;
+        var changes = new List<string>();
+        if (displayName != user.DisplayName)
+            changes.Add($"name {user.DisplayName} → {displayName}");
+        if (!unchangedPlaces)
+            changes.Add($"works at {await LocationNamesAsync(current.Select(s => s.LocationId).ToList())} → {await LocationNamesAsync(homeLocations)}");
+        return await AuditedAsync(AuditActions.AccountDetailsChanged, $"{Describe(user)}: {string.Join("; ", changes)}", async () =>
+        {
+            db.StaffLocations.RemoveRange(current.Where(s => !homeLocations.Contains(s.LocationId)));
+            db.StaffLocations.AddRange(homeLocations.Where(id => current.All(s => s.LocationId != id))
+                .Select(id => new StaffLocation { StaffUserId = user.Id, LocationId = id }));
+            user.DisplayName = displayName;
+            // Saves the home locations too. The person's cookie gets the new name at its next check (Staff:SessionCheckSeconds).
+            return await users.UpdateAsync(user);
+        });
+    }
+
+    private async Task<string> LocationNamesAsync(IReadOnlyCollection<Guid> ids)
+    {
+        var names = await db.Locations.Where(l => ids.Contains(l.Id)).OrderBy(l => l.Name).Select(l => l.Name).ToListAsync();
+        return names.Count == 0 ? "no location" : string.Join(", ", names);
     }
 
     /// <summary>Disables (or re-enables) an account; a new security stamp ends its open sessions.</summary>

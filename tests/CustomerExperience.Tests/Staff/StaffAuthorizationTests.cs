@@ -11,7 +11,7 @@ namespace CustomerExperience.Tests.Staff;
 
 /// <summary>
 /// Crawls every route under /staff as the app itself lists them, so a page added later is covered without
-/// editing this test: anonymous → sign-in, front desk → 403 on manager and admin pages, no antiforgery → 400.
+/// editing this test: anonymous → sign-in, front desk and clinicians → 403 on manager and admin pages, no antiforgery → 400.
 /// </summary>
 public class StaffAuthorizationTests : IAsyncLifetime
 {
@@ -72,10 +72,12 @@ public class StaffAuthorizationTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task Front_desk_gets_a_403_page_on_manager_and_admin_routes_and_reaches_the_rest()
+    [Theory]
+    [InlineData(StaffRoles.FrontDesk)]
+    [InlineData(StaffRoles.Clinician)]
+    public async Task Front_desk_and_clinicians_get_a_403_page_on_manager_and_admin_routes_and_reach_the_rest(string role)
     {
-        var client = await StaffSignIn.ClientAsync(app, StaffRoles.FrontDesk);
+        var client = await StaffSignIn.ClientAsync(app, role);
         var routes = StaffRoutes();
         Assert.Contains(routes, r => r.Policy == StaffPolicies.Admin);
         foreach (var route in routes)

@@ -849,8 +849,8 @@ namespace CustomerExperience.Web.Data.Migrations
 
                     b.Property<string>("Heard")
                         .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
                         .HasColumnName("heard");
 
                     b.Property<Guid>("LocationId")

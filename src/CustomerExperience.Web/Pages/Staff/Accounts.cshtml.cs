@@ -14,7 +14,10 @@ namespace CustomerExperience.Web.Pages.Staff;
 [Authorize(Policy = StaffPolicies.Admin)]
 public class AccountsModel(AppDbContext db, StaffAccounts accounts, UserManager<StaffUser> users, SignInThrottle throttle, TimeProvider clock) : PageModel
 {
-    public sealed record Row(string Id, string Email, string Name, string Role, bool Disabled, bool LockedOut, bool TwoFactor, DateTimeOffset CreatedAt);
+    public sealed record Row(string Id, string Email, string Name, string Role, bool Disabled, bool LockedOut, bool TwoFactor, DateTimeOffset CreatedAt)
+    {
+        public IReadOnlyList<string> WorksAt { get; init; } = [];
+    }
 
     public IReadOnlyList<Row> Rows { get; private set; } = [];
     /// <summary>The latest account changes: who made them, to which account.</summary>
@@ -24,6 +27,8 @@ public class AccountsModel(AppDbContext db, StaffAccounts accounts, UserManager<
     [BindProperty] public string? DisplayName { get; set; }
     [BindProperty] public string? Role { get; set; }
     [BindProperty] public string? Password { get; set; }
+    [BindProperty] public List<Guid> HomeLocations { get; set; } = [];
+    public IReadOnlyList<Location> Locations { get; private set; } = [];
     public List<string> Errors { get; } = [];
     [TempData] public string? Done { get; set; }
 
@@ -35,9 +40,10 @@ public class AccountsModel(AppDbContext db, StaffAccounts accounts, UserManager<
         if (string.IsNullOrWhiteSpace(DisplayName)) Errors.Add("Enter the name colleagues know them by.");
         if (Role is null || !StaffRoles.All.Contains(Role)) Errors.Add("Choose a role.");
         if (string.IsNullOrEmpty(Password)) Errors.Add("Enter a first password (at least 12 characters, with upper and lower case and a digit).");
+        if (await HomeLocationsProblemAsync(db, ModelState, HomeLocations) is { } places) Errors.Add(places);
         if (Errors.Count == 0)
         {
-            var (user, errors) = await accounts.CreateAuditedAsync(Email!, DisplayName!, Role!, Password!);
+            var (user, errors) = await accounts.CreateAuditedAsync(Email!, DisplayName!, Role!, Password!, HomeLocations);
             Errors.AddRange(errors);
             if (user is not null)
             {
@@ -78,8 +84,29 @@ public class AccountsModel(AppDbContext db, StaffAccounts accounts, UserManager<
         return RedirectToPage();
     }
 
+    /// <summary>Null when <paramref name="chosen"/> are real locations, at least one when the clinic has any; otherwise the message.</summary>
+    public static async Task<string?> HomeLocationsProblemAsync(AppDbContext db, Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateDictionary state,
+        List<Guid> chosen)
+    {
+        var known = await db.Locations.Select(l => l.Id).ToListAsync();
+        if ((state.TryGetValue(nameof(HomeLocations), out var entry) && entry.Errors.Count > 0) || chosen.Any(id => !known.Contains(id)))
+            return "Choose home locations from the list.";
+        return known.Count > 0 && chosen.Count == 0 ? "Choose at least one home location: where this person works." : null;
+    }
+
+    public static readonly string[] RoleChoices = [StaffRoles.FrontDesk, StaffRoles.Clinician, StaffRoles.Manager, StaffRoles.Admin];
+
+    /// <summary>How a role reads on the accounts pages.</summary>
+    public static string RoleLabel(string role) => role switch
+    {
+        StaffRoles.FrontDesk => "Front desk",
+        StaffRoles.Clinician => "Clinician (technologist)",
+        _ => role,
+    };
+
     private async Task LoadAsync()
     {
+        Locations = await db.Locations.AsNoTracking().OrderBy(l => l.Name).ToListAsync();
         var now = clock.GetUtcNow();
         var lockedOut = await throttle.LockedAccountsAsync(HttpContext.RequestAborted);
         var rows = await (from u in db.Users
@@ -91,7 +118,12 @@ public class AccountsModel(AppDbContext db, StaffAccounts accounts, UserManager<
                       select new Row(u.Id, u.Email!, u.DisplayName, r != null ? r.Name! : "—", u.DisabledAt != null,
                           u.LockoutEnd != null && u.LockoutEnd > now, u.TwoFactorEnabled, u.CreatedAt))
             .ToListAsync();
-        Rows = rows.Select(r => r with { LockedOut = r.LockedOut || lockedOut.Contains(r.Id) }).ToList();
+        var homes = await db.StaffLocations.AsNoTracking().ToListAsync();
+        Rows = rows.Select(r => r with
+        {
+            LockedOut = r.LockedOut || lockedOut.Contains(r.Id),
+            WorksAt = Locations.Where(l => homes.Any(h => h.StaffUserId == r.Id && h.LocationId == l.Id)).Select(l => l.Name).ToList(),
+        }).ToList();
         Events = await db.AuditEntries.AsNoTracking().Where(e => e.Action.StartsWith(AuditActions.AccountPrefix))
             .OrderByDescending(e => e.Id).Take(30).ToListAsync();
         // The clinic's zone (its first location's), as on the messages page.

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using CustomerExperience.Web.Data;
 using CustomerExperience.Web.Delays;
 using CustomerExperience.Web.Domain;
@@ -17,7 +18,7 @@ namespace CustomerExperience.Web.Pages.Staff;
 /// location's own time zone, with check-in, complete and no-show buttons. Today by default; the location is the
 /// first one unless the query names another (by slug or id), and every link on the page keeps it.
 /// </summary>
-public class ScheduleModel(AppDbContext db, DelayService delays, TimeProvider clock) : PageModel
+public class ScheduleModel(AppDbContext db, DelayService delays, CareTeam careTeam, TimeProvider clock) : PageModel
 {
     public sealed record Column(Resource Resource, string Hours, IReadOnlyList<Appointment> Visits);
 
@@ -36,6 +37,8 @@ public class ScheduleModel(AppDbContext db, DelayService delays, TimeProvider cl
     public string? Problem { get; private set; }
     /// <summary>"Clocks go back an hour today" on the two days a year the zone changes its offset.</summary>
     public string? ClockChange { get; private set; }
+    /// <summary>Each visit's performer picker: the location's staff, the visit's performer selected, else the signed-in user.</summary>
+    public Func<Appointment, PerformerPicker> Picker { get; private set; } = null!;
 
     /// <summary>The schedule only answers GET; anything else (a forged or stale form) is a bad request, not an empty page.</summary>
     public override void OnPageHandlerExecuting(PageHandlerExecutingContext context)
@@ -99,6 +102,7 @@ public class ScheduleModel(AppDbContext db, DelayService delays, TimeProvider cl
             .OrderBy(a => a.Start)
             .ToListAsync(ct);
         foreach (var visit in visits) visit.Location = location;
+        Picker = await careTeam.PickersAsync(location.Id, visits, User.FindFirstValue(ClaimTypes.NameIdentifier)!, ct);
 
         var busyIds = visits.Select(v => v.ResourceId).Distinct().ToList();
         var resources = await db.Resources.AsNoTracking()

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using CustomerExperience.Web.Data;
 using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.FrontDesk;
@@ -16,7 +17,8 @@ namespace CustomerExperience.Web.Pages.Staff.Visits;
 /// noted at earlier visits, their preferences, when they were last here and when their next visit is covered.
 /// Check-in, complete and no-show post here, from this page or from the schedule.
 /// </summary>
-public class IndexModel(AppDbContext db, VisitActions actions, Eligibility eligibility, NextVisitRebooking rebooking, TimeProvider clock) : PageModel
+public class IndexModel(AppDbContext db, VisitActions actions, CareTeam careTeam, Eligibility eligibility, NextVisitRebooking rebooking,
+    TimeProvider clock) : PageModel
 {
     public const int NotesShown = 50;
 
@@ -27,6 +29,8 @@ public class IndexModel(AppDbContext db, VisitActions actions, Eligibility eligi
     [BindProperty] public string? From { get; set; }
     /// <summary>The visit's version the page showed; an action on an older state than the current one is refused.</summary>
     [BindProperty] public uint? Version { get; set; }
+    /// <summary>The staff member picked as performing the visit (at check-in, completion, or a correction).</summary>
+    [BindProperty] public string? Performer { get; set; }
     [TempData] public string? Done { get; set; }
 
     public Appointment Visit { get; private set; } = null!;
@@ -40,6 +44,9 @@ public class IndexModel(AppDbContext db, VisitActions actions, Eligibility eligi
     public DateOnly? CoveredFrom { get; private set; }
     public IReadOnlyList<AuditEntry> History { get; private set; } = [];
     public string? Problem { get; private set; }
+    public string? CheckedInBy { get; private set; }
+    public string? PerformedBy { get; private set; }
+    public PerformerPicker Picker { get; private set; } = null!;
 
     /// <summary>A request for no known handler (a stale or forged form) would render the page without loading it.</summary>
     public override void OnPageHandlerExecuting(PageHandlerExecutingContext context)
@@ -56,16 +63,22 @@ public class IndexModel(AppDbContext db, VisitActions actions, Eligibility eligi
 
     public Task<IActionResult> OnPostNoShowAsync(CancellationToken ct) => ApplyAsync(VisitAction.NoShow, ct);
 
+    public async Task<IActionResult> OnPostPerformerAsync(CancellationToken ct)
+    {
+        switch (await actions.ChangePerformerAsync(Id, Performer, ct, Version))
+        {
+            case VisitActionOutcome.Done done:
+                Done = done.Message;
+                return Redirect($"/staff/visits/{Id}");
+            case var other:
+                return await RefuseAsync(other, ct);
+        }
+    }
+
     private async Task<IActionResult> ApplyAsync(VisitAction action, CancellationToken ct)
     {
-        switch (await actions.ApplyAsync(Id, action, ct, Version))
+        switch (await actions.ApplyAsync(Id, action, ct, Version, Performer))
         {
-            case VisitActionOutcome.NotFound:
-                return NotFound();
-            case VisitActionOutcome.Refused refused:
-                return await RefuseAsync(refused.Message, ct);
-            case VisitActionOutcome.Changed changed:
-                return await RefuseAsync(changed.Message, ct);
             case VisitActionOutcome.Done done:
                 Done = done.Message;
                 var visit = done.Visit;
@@ -78,16 +91,23 @@ public class IndexModel(AppDbContext db, VisitActions actions, Eligibility eligi
                     return Redirect($"/staff/schedule?location={Uri.EscapeDataString(visit.Location!.Slug)}&date={ScheduleModel.Iso(day)}#visit-{visit.Id}");
                 }
                 return Redirect($"/staff/visits/{visit.Id}");
-            default:
-                throw new InvalidOperationException("Unknown outcome.");
+            case var other:
+                return await RefuseAsync(other, ct);
         }
     }
 
-    private async Task<IActionResult> RefuseAsync(string message, CancellationToken ct)
+    /// <summary>The page again with why nothing was done: 409 when the visit's state stood in the way, 400 for a bad pick.</summary>
+    private async Task<IActionResult> RefuseAsync(VisitActionOutcome outcome, CancellationToken ct)
     {
-        if (!await LoadAsync(ct)) return NotFound();
-        Problem = message;
-        Response.StatusCode = StatusCodes.Status409Conflict;
+        (Problem, var status) = outcome switch
+        {
+            VisitActionOutcome.Refused refused => (refused.Message, StatusCodes.Status409Conflict),
+            VisitActionOutcome.Changed changed => (changed.Message, StatusCodes.Status409Conflict),
+            VisitActionOutcome.Invalid invalid => (invalid.Message, StatusCodes.Status400BadRequest),
+            _ => (null, StatusCodes.Status404NotFound),
+        };
+        if (Problem is null || !await LoadAsync(ct)) return NotFound();
+        Response.StatusCode = status;
         return Page();
     }
 
@@ -117,6 +137,11 @@ public class IndexModel(AppDbContext db, VisitActions actions, Eligibility eligi
             .OrderByDescending(e => e.At)
             .Take(20)
             .ToListAsync(ct);
+        var names = await careTeam.NamesAsync([visit.CheckedInById, visit.PerformedById], ct);
+        CheckedInBy = visit.CheckedInById is { } checkedIn ? names.GetValueOrDefault(checkedIn) : null;
+        PerformedBy = visit.PerformedById is { } performed ? names.GetValueOrDefault(performed) : null;
+        var signedIn = User.FindFirstValue(ClaimTypes.NameIdentifier)!;
+        Picker = (await careTeam.PickersAsync(visit.LocationId, [visit], signedIn, ct))(visit);
         return true;
     }
 
@@ -126,7 +151,9 @@ public class IndexModel(AppDbContext db, VisitActions actions, Eligibility eligi
 }
 
 /// <summary>The action buttons of one visit (partial _VisitActions), on the schedule and on the visit page.</summary>
-public sealed record VisitActionsView(Appointment Visit, DateTimeOffset Now, string Time, bool FromSchedule)
+/// <param name="Performer">The performer picker shown next to check-in and complete; null: none (the visit keeps its
+/// performer, or gets the signed-in user).</param>
+public sealed record VisitActionsView(Appointment Visit, DateTimeOffset Now, string Time, bool FromSchedule, PerformerPicker? Performer = null)
 {
     public static string StatusLabel(AppointmentStatus status) => status switch
     {
