@@ -18,6 +18,8 @@ public static class AuditActions
     public const string DelayPosted = "delay.posted";
     public const string DelayChanged = "delay.changed";
     public const string DelayCleared = "delay.cleared";
+    public const string GoalSet = "insights.goal-set";
+    public const string GoalDeleted = "insights.goal-deleted";
     public const string AccountCreated = "account.created";
     public const string AccountDisabled = "account.disabled";
     public const string AccountEnabled = "account.enabled";
