@@ -24,7 +24,7 @@ public static class Charts
         .Append(label)
         .AppendHtml("</text>");
 
-    public sealed record Tick(double Position, string Label);
+    public sealed record Tick(double Position, string Label, string Anchor = "middle");
 
     public sealed record Point(double X, double Y, bool TooFew, string Label);
 
@@ -69,7 +69,8 @@ public static class Charts
         for (var v = yMin; v <= 100; v += step) yTicks.Add(new Tick(Y(v), $"{N(v)} %"));
         var every = weeks.Count <= 13 ? 2 : 8;
         var xTicks = Enumerable.Range(0, weeks.Count).Where(i => (weeks.Count - 1 - i) % every == 0)
-            .Select(i => new Tick(X(i), weeks[i].WeekStart.ToString("d MMM", Invariant))).ToList();
+            // The outermost labels align inwards so they stay inside the chart.
+            .Select(i => new Tick(X(i), weeks[i].WeekStart.ToString("d MMM", Invariant), i == 0 ? "start" : i == weeks.Count - 1 ? "end" : "middle")).ToList();
         return new Trend(bands, lines, points, yTicks, xTicks, left, right, top, bottom);
     }
 

@@ -230,8 +230,8 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
     /// <summary>
     /// Retention: each completed visit of a recurring service makes its customer due on its local date + the service's
     /// recall interval; of those due in the period, the share with a later completed visit of the service by 90 days
-    /// after the due date (coming early counts). Customers still inside their 90 days without a visit are left out
-    /// (<see cref="Loyalty.RetentionPending"/>) rather than counted as lost.
+    /// after the due date (coming early counts). Only customers whose 90 days are over count: those still inside them
+    /// (<see cref="Loyalty.RetentionPending"/>) would count if back already and not if not yet, which flatters a recent period.
     /// </summary>
     public async Task<Loyalty> LoyaltyAsync(InsightsFilter filter, CancellationToken ct)
     {
@@ -252,9 +252,9 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
                                  AND b.start > due.start AND (b.start AT TIME ZONE bl.time_zone_id)::date <= due.due_day + 90) AS returned,
                        due.due_day + 90 < (@now AT TIME ZONE due.time_zone_id)::date AS window_closed
                 FROM due)
-            SELECT count(*) FILTER (WHERE returned)::int AS part,
-                   count(*) FILTER (WHERE returned OR window_closed)::int AS whole,
-                   count(*) FILTER (WHERE NOT returned AND NOT window_closed)::int AS extra
+            SELECT count(*) FILTER (WHERE returned AND window_closed)::int AS part,
+                   count(*) FILTER (WHERE window_closed)::int AS whole,
+                   count(*) FILTER (WHERE NOT window_closed)::int AS extra
             FROM judged
             """, ct)).Single();
 

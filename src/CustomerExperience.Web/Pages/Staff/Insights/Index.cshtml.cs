@@ -128,7 +128,8 @@ public class IndexModel(AppDbContext db, InsightsQueries queries, Goals goals, A
         }
         else
             (from, to) = (Today.AddDays(1 - preset.Days), Today);
-        (From, To) = (from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        if (Errors.Count == 0)
+            (From, To) = (from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
 
         if (Location is { } l && Locations.All(x => x.Id != l)) Errors["location"] = "That location does not exist.";
         if (Service is { } s && Services.All(x => x.Id != s)) Errors["service"] = "That service does not exist.";
