@@ -55,6 +55,7 @@ public class InsightsDashboardTests(LiveApp live)
             Assert.True(await page.Locator("#staff-table tbody tr").CountAsync() >= 3);
             Assert.True(await page.Locator("#lapsed-table tbody tr").CountAsync() >= 3);
             await Accessibility.AssertNoSeriousViolationsAsync(page);
+            await AssertNoSidewaysScrollAsync(page);
             foreach (var details in await page.Locator("details.chart-table summary").AllAsync())
                 await details.ClickAsync();
             Assert.True(await page.Locator("#trend-table").IsVisibleAsync());
@@ -69,10 +70,23 @@ public class InsightsDashboardTests(LiveApp live)
             Assert.Equal(200, (await page.GotoAsync("/staff/insights/goals"))!.Status);
             Assert.Equal(2, await page.Locator("#goals-table tbody tr").CountAsync());
             await Accessibility.AssertNoSeriousViolationsAsync(page);
+            await AssertNoSidewaysScrollAsync(page);
             if (shots is not null)
                 await page.ScreenshotAsync(new() { Path = Path.Combine(shots, $"goals-{name}.png"), FullPage = true });
             await context.CloseAsync();
         }
+    }
+
+    /// <summary>Wide charts and tables scroll inside their own regions; the page itself never scrolls sideways.</summary>
+    private static async Task AssertNoSidewaysScrollAsync(IPage page)
+    {
+        var wider = await page.EvaluateAsync<string[]>("""
+            () => document.documentElement.scrollWidth <= document.documentElement.clientWidth ? [] :
+                [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+                .slice(0, 8).map(e => `${e.tagName.toLowerCase()}#${e.id}.${e.className} → ${Math.round(e.getBoundingClientRect().right)}px`)
+            """);
+        Assert.True(wider.Length == 0, $"the page scrolls sideways on a {page.ViewportSize!.Width}px screen: " + string.Join("; ", wider));
     }
 
     /// <summary>
