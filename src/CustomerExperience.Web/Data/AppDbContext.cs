@@ -37,6 +37,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<RecoveryCase> RecoveryCases => Set<RecoveryCase>();
     public DbSet<CaseNote> CaseNotes => Set<CaseNote>();
     public DbSet<StaffLocation> StaffLocations => Set<StaffLocation>();
+    public DbSet<Goal> Goals => Set<Goal>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

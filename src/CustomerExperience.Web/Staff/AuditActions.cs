@@ -22,6 +22,8 @@ public static class AuditActions
     public const string KioskEnrolled = "kiosk.enrolled";
     public const string KioskLinkCreated = "kiosk.link-created";
     public const string KioskRevoked = "kiosk.revoked";
+    public const string GoalSet = "insights.goal-set";
+    public const string GoalDeleted = "insights.goal-deleted";
     public const string AccountCreated = "account.created";
     public const string AccountDisabled = "account.disabled";
     public const string AccountEnabled = "account.enabled";

@@ -1,0 +1,543 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text;
+using CustomerExperience.Web.Data;
+using CustomerExperience.Web.Domain;
+using CustomerExperience.Web.Recovery;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CustomerExperience.Web.Insights;
+
+public sealed class InsightsOptions
+{
+    public const string Section = "Insights";
+
+    /// <summary>Below this many responses a figure is shown greyed as "too few responses", and per-staff figures not at all.</summary>
+    [Range(1, 10_000)] public int MinResponses { get; set; } = 30;
+}
+
+/// <summary>
+/// What the figures are about. <see cref="From"/>/<see cref="To"/> are local dates: each response, visit, email or
+/// case counts on its calendar date at its own location, so "this week" means the same days to every clinic.
+/// Service and staff (who performed or checked in the visit) leave out anonymous kiosk responses; the channel applies
+/// to survey figures only.
+/// </summary>
+public sealed record InsightsFilter(
+    DateOnly From, DateOnly To, Guid? LocationId = null, Guid? ServiceId = null, string? StaffId = null, SurveyChannel? Channel = null)
+{
+    public int Days => To.DayNumber - From.DayNumber + 1;
+
+    /// <summary>The period of equal length just before this one, for the change.</summary>
+    public InsightsFilter Previous() => this with { From = From.AddDays(-Days), To = From.AddDays(-1) };
+}
+
+/// <summary>A value with the number it comes from; <see cref="TooFew"/> when that number is below the minimum.</summary>
+public sealed record Figure(double? Value, int N, bool TooFew, double? Low = null, double? High = null);
+
+public sealed record QuestionFigure(string Key, string Text, SurveyScale Scale, int Answers, int TopBox, Figure TopBoxPercent);
+
+public sealed record Satisfaction(
+    IReadOnlyList<QuestionFigure> Questions, Figure OverallTopBox, Figure Nps, int Responses, int CompletedVisits,
+    Figure ResponseRate, double? MedianSeconds);
+
+public sealed record TrendWeek(DateOnly WeekStart, int Responses, Figure Value);
+
+public sealed record StaffFigure(string StaffId, string Name, int Responses, Figure OverallTopBox, Figure Nps);
+
+public sealed record Loyalty(Figure Retention, int RetentionPending, Figure RecallConversion, Figure NextVisitBooked, Figure NoShowRate);
+
+public sealed record LapsedCustomer(Guid CustomerId, Guid ServiceId, string FullName, string? Phone, string Email, string ServiceName, string LocationName, DateOnly LastVisit, DateOnly Due);
+
+public sealed record Paged<T>(IReadOnlyList<T> Rows, int Total, int Page, int PageSize)
+{
+    public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
+}
+
+public sealed record RootCauseMonth(DateOnly Month, RootCause Cause, int Cases);
+
+public sealed record RecoveryFigures(int Open, int Overdue, double? MedianHoursToFirstContact, int Contacted, IReadOnlyList<RootCauseMonth> RootCauses);
+
+public sealed record CommentRow(
+    Guid ResponseId, DateTimeOffset SubmittedAt, string LocationName, SurveyChannel Channel, string Comment,
+    IReadOnlyList<(string Key, int Score)> Scores, bool Clinical, int? CaseNumber, RootCause? RootCause);
+
+/// <summary>
+/// Every figure of the insights pages, counted by Postgres (aggregates over the rows, never rows loaded to be
+/// counted). The filters become parameters of hand-written SQL; see <see cref="InsightsFilter"/> for what they mean.
+/// </summary>
+public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<InsightsOptions> options)
+{
+    public int MinResponses => options.Value.MinResponses;
+
+    private sealed class AnswerCounts
+    {
+        public DateOnly Week { get; init; }
+        public string Key { get; init; } = "";
+        public string Scale { get; init; } = "";
+        public int Answers { get; init; }
+        public int TopBox { get; init; }
+        public int Detractors { get; init; }
+    }
+
+    private sealed class ResponseTotals
+    {
+        public int Responses { get; init; }
+        public double? MedianSeconds { get; init; }
+    }
+
+    private sealed class Ratio
+    {
+        public int Part { get; init; }
+        public int Whole { get; init; }
+        public int Extra { get; init; }
+    }
+
+    public async Task<Satisfaction> SatisfactionAsync(InsightsFilter filter, CancellationToken ct)
+    {
+        var questions = await CurrentQuestionsAsync(ct);
+        var q = new Query(filter);
+        var counts = await q.Run<AnswerCounts>(db, $"""
+            WITH r AS ({q.Responses()})
+            SELECT DATE '2000-01-03' AS week, {AnswerAggregates}
+            FROM r JOIN cx.survey_answers s ON s.response_id = r.id
+            JOIN cx.survey_questions sq ON sq.definition_version = r.definition_version AND sq.key = s.question_key
+            GROUP BY s.question_key, sq.scale
+            """, ct);
+        var totals = (await q.Run<ResponseTotals>(db, $"""
+            WITH r AS ({q.Responses()})
+            SELECT count(*)::int AS responses,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY r.duration_seconds) FILTER (WHERE NOT r.is_partial) AS median_seconds
+            FROM r
+            """, ct)).Single();
+        var visits = await CompletedVisitsAsync(filter, ct);
+
+        var byKey = counts.ToDictionary(c => c.Key);
+        var figures = questions.Select(question =>
+        {
+            var c = byKey.GetValueOrDefault(question.Key);
+            var (answers, top) = (c?.Answers ?? 0, c?.TopBox ?? 0);
+            return new QuestionFigure(question.Key, question.Text, question.Scale, answers, top, Proportion(top, answers));
+        }).ToList();
+        var recommend = counts.FirstOrDefault(c => c.Scale == nameof(SurveyScale.Recommend10));
+        return new Satisfaction(figures,
+            Overall(counts, totals.Responses),
+            NpsFigure(recommend),
+            totals.Responses, visits,
+            new Figure(InsightsMath.Percent(totals.Responses, visits), totals.Responses, totals.Responses < MinResponses),
+            totals.MedianSeconds);
+    }
+
+    /// <summary>
+    /// The last <paramref name="weeks"/> ISO weeks up to the week of <see cref="InsightsFilter.To"/>: the overall
+    /// top-box, or one question's when <paramref name="questionKey"/> is given, with its 95 % band.
+    /// </summary>
+    public async Task<IReadOnlyList<TrendWeek>> TrendAsync(InsightsFilter filter, int weeks, string? questionKey, CancellationToken ct)
+    {
+        var lastWeek = InsightsMath.WeekStart(filter.To);
+        var firstWeek = lastWeek.AddDays(-7 * (weeks - 1));
+        var q = new Query(filter with { From = firstWeek, To = lastWeek.AddDays(6) });
+        var counts = await q.Run<AnswerCounts>(db, $"""
+            WITH r AS ({q.Responses()})
+            SELECT date_trunc('week', r.day)::date AS week, {AnswerAggregates}
+            FROM r JOIN cx.survey_answers s ON s.response_id = r.id
+            JOIN cx.survey_questions sq ON sq.definition_version = r.definition_version AND sq.key = s.question_key
+            GROUP BY 1, s.question_key, sq.scale
+            """, ct);
+        var responses = (await q.Run<AnswerCounts>(db, $"""
+            WITH r AS ({q.Responses()})
+            SELECT date_trunc('week', r.day)::date AS week, '' AS key, '' AS scale, count(*)::int AS answers, 0 AS top_box, 0 AS detractors
+            FROM r GROUP BY 1
+            """, ct)).ToDictionary(r => r.Week, r => r.Answers);
+
+        return Enumerable.Range(0, weeks).Select(i =>
+        {
+            var week = firstWeek.AddDays(7 * i);
+            var n = responses.GetValueOrDefault(week);
+            var ofWeek = counts.Where(c => c.Week == week).ToList();
+            Figure value;
+            if (questionKey is null)
+                value = Overall(ofWeek, n);
+            else
+            {
+                var c = ofWeek.FirstOrDefault(c => c.Key == questionKey);
+                value = Proportion(c?.TopBox ?? 0, c?.Answers ?? 0);
+            }
+            return new TrendWeek(week, n, value);
+        }).ToList();
+    }
+
+    /// <summary>
+    /// Everyone on the care team of answered visits (performed or checked in; counted once when both), with their
+    /// figures only from <see cref="MinResponses"/> responses on: nobody is ranked on five surveys.
+    /// </summary>
+    public async Task<IReadOnlyList<StaffFigure>> StaffAsync(InsightsFilter filter, CancellationToken ct)
+    {
+        var q = new Query(filter);
+        var team = $"""
+            WITH r AS ({q.Responses()}),
+            t AS (SELECT r.id, r.definition_version, st.staff_id FROM r
+                  CROSS JOIN LATERAL (SELECT DISTINCT x AS staff_id FROM unnest(ARRAY[r.performed_by_id, r.checked_in_by_id]) x
+                                      WHERE x IS NOT NULL) st)
+            """;
+        var counts = await q.Run<StaffCounts>(db, $"""
+            {team}
+            SELECT t.staff_id, {AnswerAggregates}
+            FROM t JOIN cx.survey_answers s ON s.response_id = t.id
+            JOIN cx.survey_questions sq ON sq.definition_version = t.definition_version AND sq.key = s.question_key
+            GROUP BY t.staff_id, s.question_key, sq.scale
+            """, ct);
+        var responses = await q.Run<StaffCounts>(db, $"""
+            {team}
+            SELECT t.staff_id, '' AS key, '' AS scale, count(*)::int AS answers, 0 AS top_box, 0 AS detractors FROM t GROUP BY t.staff_id
+            """, ct);
+        var ids = responses.Select(r => r.StaffId).ToList();
+        var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        return responses.Select(r =>
+        {
+            var mine = counts.Where(c => c.StaffId == r.StaffId).Select(c => (AnswerCounts)c).ToList();
+            var enough = r.Answers >= MinResponses;
+            return new StaffFigure(r.StaffId, names.GetValueOrDefault(r.StaffId) ?? "(removed account)", r.Answers,
+                enough ? Overall(mine, r.Answers) : new Figure(null, r.Answers, true),
+                enough ? NpsFigure(mine.FirstOrDefault(c => c.Scale == nameof(SurveyScale.Recommend10))) : new Figure(null, r.Answers, true));
+        }).OrderBy(s => s.Name, StringComparer.CurrentCultureIgnoreCase).ToList();
+    }
+
+    private sealed class StaffCounts
+    {
+        public string StaffId { get; init; } = "";
+        public string Key { get; init; } = "";
+        public string Scale { get; init; } = "";
+        public int Answers { get; init; }
+        public int TopBox { get; init; }
+        public int Detractors { get; init; }
+
+        public static explicit operator AnswerCounts(StaffCounts c) =>
+            new() { Key = c.Key, Scale = c.Scale, Answers = c.Answers, TopBox = c.TopBox, Detractors = c.Detractors };
+    }
+
+    public async Task<int> CompletedVisitsAsync(InsightsFilter filter, CancellationToken ct)
+    {
+        var q = new Query(filter);
+        return (await q.Run<Ratio>(db, $"""
+            SELECT count(*)::int AS whole, 0 AS part, 0 AS extra
+            FROM cx.appointments a JOIN cx.locations l ON l.id = a.location_id
+            WHERE a.status = 'Completed' {q.VisitRange("a.completed_at")} {q.VisitFilters("a")}
+            """, ct)).Single().Whole;
+    }
+
+    /// <summary>
+    /// Retention: each completed visit of a recurring service makes its customer due on its local date + the service's
+    /// recall interval; of those due in the period, the share with a later completed visit of the service by 90 days
+    /// after the due date (coming early counts). Only customers whose 90 days are over count: those still inside them
+    /// (<see cref="Loyalty.RetentionPending"/>) would count if back already and not if not yet, which flatters a recent period.
+    /// </summary>
+    public async Task<Loyalty> LoyaltyAsync(InsightsFilter filter, CancellationToken ct)
+    {
+        var q = new Query(filter);
+        q.Now = clock.GetUtcNow();
+        var retention = (await q.Run<Ratio>(db, $"""
+            WITH due AS (
+                SELECT a.customer_id, a.service_id, a.start, l.time_zone_id,
+                       (a.start AT TIME ZONE l.time_zone_id)::date + s.recall_interval_days AS due_day
+                FROM cx.appointments a JOIN cx.locations l ON l.id = a.location_id JOIN cx.services s ON s.id = a.service_id
+                WHERE a.status = 'Completed' AND s.recall_interval_days IS NOT NULL {q.VisitFilters("a")}
+                  AND a.start >= @from_utc - make_interval(days => s.recall_interval_days + 1)
+                  AND a.start < @to_utc - make_interval(days => s.recall_interval_days - 1)
+                  AND (a.start AT TIME ZONE l.time_zone_id)::date + s.recall_interval_days BETWEEN @from AND @to),
+            judged AS (
+                SELECT EXISTS (SELECT 1 FROM cx.appointments b JOIN cx.locations bl ON bl.id = b.location_id
+                               WHERE b.customer_id = due.customer_id AND b.service_id = due.service_id AND b.status = 'Completed'
+                                 AND b.start > due.start AND (b.start AT TIME ZONE bl.time_zone_id)::date <= due.due_day + 90) AS returned,
+                       due.due_day + 90 < (@now AT TIME ZONE due.time_zone_id)::date AS window_closed
+                FROM due)
+            SELECT count(*) FILTER (WHERE returned AND window_closed)::int AS part,
+                   count(*) FILTER (WHERE window_closed)::int AS whole,
+                   count(*) FILTER (WHERE NOT window_closed)::int AS extra
+            FROM judged
+            """, ct)).Single();
+
+        // A recall email's key is recall:{customer}:{service}:…; its visit is the customer's last completed one of that
+        // service before the email: the email counts at that visit's location, for its care team.
+        var recalls = (await q.Run<Ratio>(db, $"""
+            SELECT count(*) FILTER (WHERE EXISTS (
+                       SELECT 1 FROM cx.appointments b WHERE b.customer_id = e.customer_id AND b.service_id = a.service_id
+                         AND b.created_at > e.sent_at AND b.created_at <= e.sent_at + interval '30 days'))::int AS part,
+                   count(*)::int AS whole, 0 AS extra
+            FROM cx.outbound_emails e
+            CROSS JOIN LATERAL (SELECT a.* FROM cx.appointments a
+                                WHERE a.customer_id = e.customer_id AND a.status = 'Completed' AND a.start < e.sent_at
+                                  AND a.service_id::text = split_part(e.idempotency_key, ':', 3)
+                                ORDER BY a.start DESC LIMIT 1) a
+            JOIN cx.locations l ON l.id = a.location_id
+            WHERE e.kind = 'recall' AND e.status = 'Sent' {q.VisitRange("e.sent_at")} {q.VisitFilters("a")}
+            """, ct)).Single();
+
+        // Booked before leaving: a later visit of the service made by the end of the visit's day, not by the
+        // automatic rebooking job (that one books for customers who left without).
+        var nextVisit = (await q.Run<Ratio>(db, $"""
+            SELECT count(*) FILTER (WHERE EXISTS (
+                       SELECT 1 FROM cx.appointments b WHERE b.customer_id = a.customer_id AND b.service_id = a.service_id
+                         AND b.start > a.start AND b.source <> 'Rebooking'
+                         AND b.created_at < (((a.start AT TIME ZONE l.time_zone_id)::date + 1)::timestamp AT TIME ZONE l.time_zone_id)))::int AS part,
+                   count(*)::int AS whole, 0 AS extra
+            FROM cx.appointments a JOIN cx.locations l ON l.id = a.location_id JOIN cx.services s ON s.id = a.service_id
+            WHERE a.status = 'Completed' AND (s.recall_interval_days IS NOT NULL OR s.coverage_interval_days IS NOT NULL)
+              {q.VisitRange("a.start")} {q.VisitFilters("a")}
+            """, ct)).Single();
+
+        var noShows = (await q.Run<Ratio>(db, $"""
+            SELECT count(*) FILTER (WHERE a.status = 'NoShow')::int AS part, count(*)::int AS whole, 0 AS extra
+            FROM cx.appointments a JOIN cx.locations l ON l.id = a.location_id
+            WHERE a.status IN ('Completed', 'CheckedIn', 'NoShow') {q.VisitRange("a.start")} {q.VisitFilters("a")}
+            """, ct)).Single();
+
+        return new Loyalty(Proportion(retention.Part, retention.Whole), retention.Extra, Proportion(recalls.Part, recalls.Whole),
+            Proportion(nextVisit.Part, nextVisit.Whole), Proportion(noShows.Part, noShows.Whole));
+    }
+
+    private sealed class LapsedRow
+    {
+        public Guid CustomerId { get; init; }
+        public Guid ServiceId { get; init; }
+        public string FullName { get; init; } = "";
+        public string? Phone { get; init; }
+        public string Email { get; init; } = "";
+        public string ServiceName { get; init; } = "";
+        public string LocationName { get; init; } = "";
+        public DateOnly LastVisit { get; init; }
+        public DateOnly Due { get; init; }
+        public int Total { get; init; }
+    }
+
+    /// <summary>
+    /// Customers due now for a recurring service (last completed visit + recall interval, within the last year) with
+    /// nothing later booked, longest overdue first. The location, service and staff filters apply to that last visit;
+    /// the period does not (lapsed is about today).
+    /// </summary>
+    public async Task<Paged<LapsedCustomer>> LapsedAsync(InsightsFilter filter, int page, int pageSize, CancellationToken ct)
+    {
+        var q = new Query(filter) { Now = clock.GetUtcNow() };
+        page = Math.Max(1, page);
+        q.Add("take", NpgsqlDbType.Integer, pageSize);
+        q.Add("skip", NpgsqlDbType.Integer, (page - 1) * pageSize);
+        var rows = await q.Run<LapsedRow>(db, $"""
+            WITH last AS (
+                SELECT DISTINCT ON (a.customer_id, a.service_id) a.customer_id, a.service_id, a.location_id, a.start,
+                       a.performed_by_id, a.checked_in_by_id
+                FROM cx.appointments a JOIN cx.services s ON s.id = a.service_id
+                WHERE a.status = 'Completed' AND s.recall_interval_days IS NOT NULL
+                  AND a.start > @now - make_interval(days => s.recall_interval_days + 366)
+                ORDER BY a.customer_id, a.service_id, a.start DESC),
+            lapsed AS (
+                SELECT a.customer_id, a.service_id, a.location_id, (a.start AT TIME ZONE l.time_zone_id)::date AS last_visit,
+                       (a.start AT TIME ZONE l.time_zone_id)::date + s.recall_interval_days AS due,
+                       (@now AT TIME ZONE l.time_zone_id)::date AS today
+                FROM last a JOIN cx.locations l ON l.id = a.location_id JOIN cx.services s ON s.id = a.service_id
+                WHERE NOT EXISTS (SELECT 1 FROM cx.appointments b WHERE b.customer_id = a.customer_id AND b.service_id = a.service_id
+                                    AND b.start > a.start AND b.status IN ('Booked', 'CheckedIn', 'Completed'))
+                  {q.VisitFilters("a")})
+            SELECT x.customer_id, x.service_id, c.full_name, c.phone, c.email, s.name AS service_name, l.name AS location_name,
+                   x.last_visit, x.due, count(*) OVER ()::int AS total
+            FROM lapsed x JOIN cx.customers c ON c.id = x.customer_id JOIN cx.services s ON s.id = x.service_id
+            JOIN cx.locations l ON l.id = x.location_id
+            WHERE x.due <= x.today AND x.due > x.today - 365
+            ORDER BY x.due, x.customer_id
+            LIMIT @take OFFSET @skip
+            """, ct);
+        var total = rows.Count > 0 ? rows[0].Total : page == 1 ? 0 : (await LapsedAsync(filter, 1, pageSize, ct)).Total;
+        return new Paged<LapsedCustomer>(
+            rows.ConvertAll(r => new LapsedCustomer(r.CustomerId, r.ServiceId, r.FullName, r.Phone, r.Email, r.ServiceName, r.LocationName, r.LastVisit, r.Due)),
+            total, page, pageSize);
+    }
+
+    private sealed class CaseTotals
+    {
+        public int Open { get; init; }
+        public int Overdue { get; init; }
+        public int Contacted { get; init; }
+        public double? MedianHours { get; init; }
+    }
+
+    private sealed class CauseRow
+    {
+        public DateOnly Month { get; init; }
+        public string Cause { get; init; } = "";
+        public int Cases { get; init; }
+    }
+
+    /// <summary>
+    /// Open and overdue cases as they stand now (location, service and staff filters; not the period); the median
+    /// time to first contact of the cases opened in the period; and the root causes of those resolved, per month.
+    /// </summary>
+    public async Task<RecoveryFigures> RecoveryAsync(InsightsFilter filter, CancellationToken ct)
+    {
+        var q = new Query(filter) { Now = clock.GetUtcNow() };
+        var from = $"""
+            FROM cx.recovery_cases k JOIN cx.locations l ON l.id = k.location_id
+            LEFT JOIN cx.appointments a ON a.id = k.appointment_id
+            LEFT JOIN cx.survey_responses sr ON sr.id = k.response_id
+            WHERE true {q.CaseFilters()}
+            """;
+        var totals = (await q.Run<CaseTotals>(db, $"""
+            SELECT count(*) FILTER (WHERE k.status <> 'Resolved')::int AS open,
+                   count(*) FILTER (WHERE k.status = 'Open' AND k.due_at < @now)::int AS overdue,
+                   count(*) FILTER (WHERE k.first_contact_at IS NOT NULL {q.VisitRange("k.opened_at")})::int AS contacted,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM k.first_contact_at - k.opened_at) / 3600.0)
+                       FILTER (WHERE k.first_contact_at IS NOT NULL {q.VisitRange("k.opened_at")}) AS median_hours
+            {from}
+            """, ct)).Single();
+        var causes = await q.Run<CauseRow>(db, $"""
+            SELECT date_trunc('month', (k.opened_at AT TIME ZONE l.time_zone_id)::date)::date AS month, k.root_cause AS cause, count(*)::int AS cases
+            {from} AND k.root_cause IS NOT NULL {q.VisitRange("k.opened_at")}
+            GROUP BY 1, 2 ORDER BY 1, 2
+            """, ct);
+        return new RecoveryFigures(totals.Open, totals.Overdue, totals.MedianHours, totals.Contacted,
+            causes.ConvertAll(c => new RootCauseMonth(c.Month, Enum.Parse<RootCause>(c.Cause), c.Cases)));
+    }
+
+    private sealed class CommentData
+    {
+        public Guid ResponseId { get; init; }
+        public DateTimeOffset SubmittedAt { get; init; }
+        public string LocationName { get; init; } = "";
+        public string Channel { get; init; } = "";
+        public string Comment { get; init; } = "";
+        public string? Scores { get; init; }
+        public bool? CaseClinical { get; init; }
+        public int? CaseNumber { get; init; }
+        public string? RootCause { get; init; }
+        public int Total { get; init; }
+    }
+
+    /// <summary>Comments of the period, newest first, with their scores; a root cause filters on the case each opened.</summary>
+    public async Task<Paged<CommentRow>> CommentsAsync(InsightsFilter filter, RootCause? rootCause, int page, int pageSize, CancellationToken ct)
+    {
+        var q = new Query(filter);
+        page = Math.Max(1, page);
+        q.Add("take", NpgsqlDbType.Integer, pageSize);
+        q.Add("skip", NpgsqlDbType.Integer, (page - 1) * pageSize);
+        var cause = "";
+        if (rootCause is { } rc)
+        {
+            q.Add("root_cause", NpgsqlDbType.Text, rc.ToString());
+            cause = "AND k.root_cause = @root_cause";
+        }
+        var rows = await q.Run<CommentData>(db, $"""
+            WITH r AS ({q.Responses()})
+            SELECT r.id AS response_id, r.submitted_at, l.name AS location_name, r.channel, r.comment,
+                   (SELECT string_agg(s.question_key || ':' || s.score, ',') FROM cx.survey_answers s WHERE s.response_id = r.id) AS scores,
+                   k.clinical AS case_clinical, k.number AS case_number, k.root_cause, count(*) OVER ()::int AS total
+            FROM r JOIN cx.locations l ON l.id = r.location_id
+            LEFT JOIN cx.recovery_cases k ON k.response_id = r.id
+            WHERE btrim(coalesce(r.comment, '')) <> '' {cause}
+            ORDER BY r.submitted_at DESC, r.id
+            LIMIT @take OFFSET @skip
+            """, ct);
+        var total = rows.Count > 0 ? rows[0].Total : page == 1 ? 0 : (await CommentsAsync(filter, rootCause, 1, pageSize, ct)).Total;
+        return new Paged<CommentRow>(rows.ConvertAll(r => new CommentRow(
+            r.ResponseId, r.SubmittedAt, r.LocationName, Enum.Parse<SurveyChannel>(r.Channel), r.Comment,
+            (r.Scores ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split(':')).Select(p => (p[0], int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture))).ToList(),
+            // A case remembers what it was flagged; a comment that opened none is read the same way here.
+            r.CaseClinical ?? ServiceRecovery.IsClinical(r.Comment), r.CaseNumber,
+            r.RootCause is null ? null : Enum.Parse<RootCause>(r.RootCause))), total, page, pageSize);
+    }
+
+    /// <summary>The questions of the newest survey version, in order: figures follow questions by their stable key.</summary>
+    public async Task<IReadOnlyList<SurveyQuestion>> CurrentQuestionsAsync(CancellationToken ct)
+    {
+        var version = await db.SurveyDefinitions.MaxAsync(d => d.Version, ct);
+        return await db.SurveyQuestions.AsNoTracking().Where(q => q.DefinitionVersion == version).OrderBy(q => q.Position).ToListAsync(ct);
+    }
+
+    private const string AnswerAggregates = """
+        s.question_key AS key, sq.scale, count(*)::int AS answers,
+        count(*) FILTER (WHERE (sq.scale = 'Labelled5' AND s.score = 5) OR (sq.scale = 'Recommend10' AND s.score >= 9))::int AS top_box,
+        count(*) FILTER (WHERE sq.scale = 'Recommend10' AND s.score <= 6)::int AS detractors
+        """;
+
+    private Figure Proportion(int part, int whole)
+    {
+        var interval = InsightsMath.Wilson(part, whole);
+        return new Figure(InsightsMath.Percent(part, whole), whole, whole < MinResponses, interval?.Low * 100, interval?.High * 100);
+    }
+
+    private Figure Overall(IReadOnlyCollection<AnswerCounts> counts, int responses)
+    {
+        var band = InsightsMath.MeanWilson(counts.Select(c => (c.TopBox, c.Answers)));
+        return new Figure(InsightsMath.OverallTopBox(counts.Select(c => InsightsMath.TopBoxPercent(c.TopBox, c.Answers))),
+            responses, responses < MinResponses, band?.Low * 100, band?.High * 100);
+    }
+
+    private Figure NpsFigure(AnswerCounts? recommend) => recommend is null
+        ? new Figure(null, 0, true)
+        : new Figure(InsightsMath.Nps(recommend.TopBox, recommend.Detractors, recommend.Answers), recommend.Answers, recommend.Answers < MinResponses);
+
+    /// <summary>The filter as SQL conditions and typed parameters (a null is never sent: its condition is left out).</summary>
+    private sealed class Query
+    {
+        private readonly InsightsFilter filter;
+        private readonly List<NpgsqlParameter> parameters = [];
+
+        public Query(InsightsFilter filter)
+        {
+            this.filter = filter;
+            Add("from", NpgsqlDbType.Date, filter.From);
+            Add("to", NpgsqlDbType.Date, filter.To);
+            // Local dates are within a day of the UTC date anywhere on earth: this coarse range lets the indexes
+            // on the timestamps narrow the rows before each row's local date is worked out.
+            Add("from_utc", NpgsqlDbType.TimestampTz, new DateTimeOffset(filter.From.AddDays(-1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+            Add("to_utc", NpgsqlDbType.TimestampTz, new DateTimeOffset(filter.To.AddDays(2).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+            if (filter.LocationId is { } location) Add("location", NpgsqlDbType.Uuid, location);
+            if (filter.ServiceId is { } service) Add("service", NpgsqlDbType.Uuid, service);
+            if (filter.StaffId is { } staff) Add("staff", NpgsqlDbType.Text, staff);
+            if (filter.Channel is { } channel) Add("channel", NpgsqlDbType.Text, channel.ToString());
+        }
+
+        public DateTimeOffset Now { set => Add("now", NpgsqlDbType.TimestampTz, value); }
+
+        public void Add(string name, NpgsqlDbType type, object value) =>
+            parameters.Add(new NpgsqlParameter(name, type) { Value = value });
+
+        /// <summary>The responses in the filter, with their local date (<c>day</c>) and the visit's care team.</summary>
+        public string Responses() => $"""
+            SELECT r.id, r.definition_version, r.location_id, r.channel, r.submitted_at, r.duration_seconds, r.is_partial, r.comment,
+                   (r.submitted_at AT TIME ZONE l.time_zone_id)::date AS day, a.performed_by_id, a.checked_in_by_id
+            FROM cx.survey_responses r JOIN cx.locations l ON l.id = r.location_id
+            LEFT JOIN cx.appointments a ON a.id = r.appointment_id
+            WHERE r.submitted_at >= @from_utc AND r.submitted_at < @to_utc
+              AND (r.submitted_at AT TIME ZONE l.time_zone_id)::date BETWEEN @from AND @to
+              {(filter.LocationId is null ? "" : "AND r.location_id = @location")}
+              {(filter.Channel is null ? "" : "AND r.channel = @channel")}
+              {StaffAndService("a")}
+            """;
+
+        /// <summary><paramref name="column"/>'s local date (at location <c>l</c>) in the period.</summary>
+        public string VisitRange(string column) =>
+            $"AND {column} >= @from_utc AND {column} < @to_utc AND ({column} AT TIME ZONE l.time_zone_id)::date BETWEEN @from AND @to";
+
+        public string VisitFilters(string visit) =>
+            (filter.LocationId is null ? "" : $"AND {visit}.location_id = @location ") + StaffAndService(visit);
+
+        public string CaseFilters() =>
+            (filter.LocationId is null ? "" : "AND k.location_id = @location ")
+            + (filter.Channel is null ? "" : "AND sr.channel = @channel ")
+            + StaffAndService("a");
+
+        private string StaffAndService(string visit)
+        {
+            var sql = new StringBuilder();
+            if (filter.ServiceId is not null) sql.Append($"AND {visit}.service_id = @service ");
+            if (filter.StaffId is not null) sql.Append($"AND (@staff IN ({visit}.performed_by_id, {visit}.checked_in_by_id)) ");
+            return sql.ToString();
+        }
+
+        public async Task<List<T>> Run<T>(AppDbContext db, string sql, CancellationToken ct)
+        {
+            // Each run gets its own parameter objects: Npgsql refuses one parameter in two commands.
+            var copies = parameters.Select(p => (object)p.Clone()).ToArray();
+            return await db.Database.SqlQueryRaw<T>(sql, copies).ToListAsync(ct);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using CustomerExperience.Web.Domain;
+using CustomerExperience.Web.Insights;
+
+namespace CustomerExperience.Tests.Insights;
+
+public class InsightsMathTests
+{
+    [Theory]
+    // Known values of the 95 % Wilson score interval.
+    [InlineData(8, 10, 0.4902, 0.9433)]
+    [InlineData(0, 10, 0.0, 0.2775)]
+    [InlineData(10, 10, 0.7225, 1.0)]
+    [InlineData(1, 2, 0.0945, 0.9055)]
+    [InlineData(50, 100, 0.4038, 0.5962)]
+    [InlineData(27, 30, 0.7438, 0.9654)]
+    public void Wilson_interval_matches_known_values(int successes, int n, double low, double high)
+    {
+        var interval = InsightsMath.Wilson(successes, n)!.Value;
+        Assert.Equal(low, interval.Low, 4);
+        Assert.Equal(high, interval.High, 4);
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(-1, 5)]
+    [InlineData(6, 5)]
+    public void Wilson_has_no_interval_without_a_proportion(int successes, int n) => Assert.Null(InsightsMath.Wilson(successes, n));
+
+    [Fact]
+    public void Top_box_is_best_box_over_answers_and_nothing_without_answers()
+    {
+        Assert.Equal(80.0, InsightsMath.TopBoxPercent(8, 10));
+        Assert.Null(InsightsMath.TopBoxPercent(0, 0));
+        Assert.True(InsightsMath.IsTopBox(SurveyScale.Labelled5, 5));
+        Assert.False(InsightsMath.IsTopBox(SurveyScale.Labelled5, 4));
+        Assert.True(InsightsMath.IsTopBox(SurveyScale.Recommend10, 9));
+        Assert.False(InsightsMath.IsTopBox(SurveyScale.Recommend10, 8));
+        Assert.True(InsightsMath.IsDetractor(SurveyScale.Recommend10, 6));
+        Assert.False(InsightsMath.IsDetractor(SurveyScale.Recommend10, 7));
+        Assert.False(InsightsMath.IsDetractor(SurveyScale.Labelled5, 1));
+    }
+
+    [Theory]
+    [InlineData(10, 0, 10, 100.0)]
+    [InlineData(0, 10, 10, -100.0)]
+    [InlineData(0, 0, 10, 0.0)]
+    [InlineData(4, 2, 8, 25.0)]
+    public void Nps_is_promoters_minus_detractors_in_percent(int promoters, int detractors, int n, double nps) =>
+        Assert.Equal(nps, InsightsMath.Nps(promoters, detractors, n));
+
+    [Fact]
+    public void Nps_needs_answers() => Assert.Null(InsightsMath.Nps(0, 0, 0));
+
+    [Fact]
+    public void Overall_top_box_is_the_mean_of_the_questions_that_have_answers()
+    {
+        Assert.Equal(70.0, InsightsMath.OverallTopBox([80.0, 60.0, null]));
+        Assert.Null(InsightsMath.OverallTopBox([null, null]));
+    }
+
+    [Fact]
+    public void Weeks_start_on_monday()
+    {
+        Assert.Equal(new DateOnly(2026, 6, 29), InsightsMath.WeekStart(new DateOnly(2026, 6, 30)));
+        Assert.Equal(new DateOnly(2026, 6, 29), InsightsMath.WeekStart(new DateOnly(2026, 7, 5)));
+        Assert.Equal(new DateOnly(2026, 6, 29), InsightsMath.WeekStart(new DateOnly(2026, 6, 29)));
+    }
+}
