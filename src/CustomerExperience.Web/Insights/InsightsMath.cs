@@ -1,35 +1,13 @@
-using CustomerExperience.Web.Domain;
-
 namespace CustomerExperience.Web.Insights;
 
 /// <summary>
-/// The arithmetic of the figures, as pure functions over counts (the counting itself happens in SQL). Same rules as
-/// the survey's scoring: the top box is 5 on the labelled scale and 9–10 on the recommend question; a skip is no answer.
+/// The statistics of the figures, as pure functions over counts (the counting itself happens in SQL; top-box, NPS
+/// and the overall figure are <see cref="Surveys.SurveyScoring"/>'s).
 /// </summary>
 public static class InsightsMath
 {
     /// <summary>z for a two-sided 95 % interval.</summary>
     public const double Z95 = 1.959963984540054;
-
-    public static bool IsTopBox(SurveyScale scale, int score) => scale == SurveyScale.Recommend10 ? score >= 9 : score == 5;
-
-    public static bool IsDetractor(SurveyScale scale, int score) => scale == SurveyScale.Recommend10 && score <= 6;
-
-    /// <summary>Answers in the best box ÷ answers, in percent; null with no answers.</summary>
-    public static double? TopBoxPercent(int topBox, int answers) => Percent(topBox, answers);
-
-    /// <summary>% promoters (9–10) − % detractors (0–6), from −100 to 100; null with no answers.</summary>
-    public static double? Nps(int promoters, int detractors, int answers) =>
-        answers == 0 ? null : 100.0 * (promoters - detractors) / answers;
-
-    /// <summary>The mean of the questions' top-box percentages, over the questions that have answers.</summary>
-    public static double? OverallTopBox(IEnumerable<double?> questionTopBoxes)
-    {
-        var values = questionTopBoxes.OfType<double>().ToList();
-        return values.Count == 0 ? null : values.Average();
-    }
-
-    public static double? Percent(int part, int whole) => whole == 0 ? null : 100.0 * part / whole;
 
     /// <summary>
     /// The Wilson score interval of a proportion <paramref name="successes"/>/<paramref name="n"/>, as fractions 0–1.

@@ -1,3 +1,4 @@
+using CustomerExperience.Web.Surveys;
 using System.ComponentModel.DataAnnotations;
 using System.Text;
 using CustomerExperience.Web.Data;
@@ -125,7 +126,7 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
             Overall(counts, totals.Responses),
             NpsFigure(recommend),
             totals.Responses, visits,
-            new Figure(InsightsMath.Percent(totals.Responses, visits), totals.Responses, totals.Responses < MinResponses),
+            new Figure(SurveyScoring.Percent(totals.Responses, visits), totals.Responses, totals.Responses < MinResponses),
             totals.MedianSeconds);
     }
 
@@ -460,19 +461,19 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
     private Figure Proportion(int part, int whole)
     {
         var interval = InsightsMath.Wilson(part, whole);
-        return new Figure(InsightsMath.Percent(part, whole), whole, whole < MinResponses, interval?.Low * 100, interval?.High * 100);
+        return new Figure(SurveyScoring.Percent(part, whole), whole, whole < MinResponses, interval?.Low * 100, interval?.High * 100);
     }
 
     private Figure Overall(IReadOnlyCollection<AnswerCounts> counts, int responses)
     {
         var band = InsightsMath.MeanWilson(counts.Select(c => (c.TopBox, c.Answers)));
-        return new Figure(InsightsMath.OverallTopBox(counts.Select(c => InsightsMath.TopBoxPercent(c.TopBox, c.Answers))),
+        return new Figure(SurveyScoring.OverallTopBox(counts.Select(c => SurveyScoring.TopBoxPercent(c.TopBox, c.Answers))),
             responses, responses < MinResponses, band?.Low * 100, band?.High * 100);
     }
 
     private Figure NpsFigure(AnswerCounts? recommend) => recommend is null
         ? new Figure(null, 0, true)
-        : new Figure(InsightsMath.Nps(recommend.TopBox, recommend.Detractors, recommend.Answers), recommend.Answers, recommend.Answers < MinResponses);
+        : new Figure(SurveyScoring.Nps(recommend.TopBox, recommend.Detractors, recommend.Answers), recommend.Answers, recommend.Answers < MinResponses);
 
     /// <summary>The filter as SQL conditions and typed parameters (a null is never sent: its condition is left out).</summary>
     private sealed class Query

@@ -17,8 +17,29 @@ public sealed record SurveyScores(IReadOnlyList<QuestionScore> Questions, double
 public static class SurveyScoring
 {
     /// <summary>The best box: "Very good" (5) on the labelled scale, 9–10 on likelihood to recommend.</summary>
-    public static bool IsTopBox(SurveyQuestion question, int score) =>
-        question.Scale == SurveyScale.Recommend10 ? score >= 9 : score == question.Max;
+    public static bool IsTopBox(SurveyScale scale, int score) => scale == SurveyScale.Recommend10 ? score >= 9 : score == 5;
+
+    public static bool IsTopBox(SurveyQuestion question, int score) => IsTopBox(question.Scale, score);
+
+    /// <summary>A detractor: 0–6 on likelihood to recommend (the labelled scale has none).</summary>
+    public static bool IsDetractor(SurveyScale scale, int score) => scale == SurveyScale.Recommend10 && score <= 6;
+
+    /// <summary>Answers in the best box ÷ answers, in percent; null with no answers.</summary>
+    public static double? TopBoxPercent(int topBox, int answers) => Percent(topBox, answers);
+
+    /// <summary>% promoters (9–10) − % detractors (0–6), from −100 to 100; null with no answers.</summary>
+    public static double? Nps(int promoters, int detractors, int answers) =>
+        answers == 0 ? null : 100.0 * (promoters - detractors) / answers;
+
+    /// <summary>
+    /// The mean of the questions' top-box percentages, not of all answers pooled, so every question weighs the same.
+    /// A question nobody answered has no percentage and is left out of the mean rather than counted as 0.
+    /// </summary>
+    public static double? OverallTopBox(IEnumerable<double?> questionTopBoxes)
+    {
+        var values = questionTopBoxes.OfType<double>().ToList();
+        return values.Count == 0 ? null : values.Average();
+    }
 
     public static SurveyScores Score(SurveyDefinition definition, IEnumerable<(string Key, int Score)> answers)
     {
@@ -32,10 +53,7 @@ public static class SurveyScoring
             return new QuestionScore(q.Key, given.Count, top, Percent(top, given.Count));
         }).ToList();
 
-        // The mean of the questions' percentages, not of all answers pooled, so every question weighs the same.
-        // A question nobody answered has no percentage and is left out of the mean rather than counted as 0.
-        var answered = scores.Where(s => s.TopBoxPercent is not null).Select(s => s.TopBoxPercent!.Value).ToList();
-        var overall = answered.Count == 0 ? (double?)null : answered.Average();
+        var overall = OverallTopBox(scores.Select(s => s.TopBoxPercent));
 
         var recommend = questions.FirstOrDefault(q => q.Scale == SurveyScale.Recommend10);
         return new SurveyScores(scores, overall, Nps(recommend is null ? [] : byKey.GetValueOrDefault(recommend.Key) ?? []));
@@ -45,9 +63,9 @@ public static class SurveyScoring
     {
         var promoters = scores.Count(s => s >= 9);
         var detractors = scores.Count(s => s <= 6);
-        var nps = scores.Count == 0 ? (double?)null : Percent(promoters, scores.Count)!.Value - Percent(detractors, scores.Count)!.Value;
-        return new NetPromoterScore(scores.Count, promoters, scores.Count - promoters - detractors, detractors, nps);
+        return new NetPromoterScore(scores.Count, promoters, scores.Count - promoters - detractors, detractors,
+            Nps(promoters, detractors, scores.Count));
     }
 
-    private static double? Percent(int part, int whole) => whole == 0 ? null : 100.0 * part / whole;
+    public static double? Percent(int part, int whole) => whole == 0 ? null : 100.0 * part / whole;
 }

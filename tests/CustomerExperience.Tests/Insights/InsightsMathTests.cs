@@ -1,3 +1,4 @@
+using CustomerExperience.Web.Surveys;
 using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.Insights;
 
@@ -29,15 +30,15 @@ public class InsightsMathTests
     [Fact]
     public void Top_box_is_best_box_over_answers_and_nothing_without_answers()
     {
-        Assert.Equal(80.0, InsightsMath.TopBoxPercent(8, 10));
-        Assert.Null(InsightsMath.TopBoxPercent(0, 0));
-        Assert.True(InsightsMath.IsTopBox(SurveyScale.Labelled5, 5));
-        Assert.False(InsightsMath.IsTopBox(SurveyScale.Labelled5, 4));
-        Assert.True(InsightsMath.IsTopBox(SurveyScale.Recommend10, 9));
-        Assert.False(InsightsMath.IsTopBox(SurveyScale.Recommend10, 8));
-        Assert.True(InsightsMath.IsDetractor(SurveyScale.Recommend10, 6));
-        Assert.False(InsightsMath.IsDetractor(SurveyScale.Recommend10, 7));
-        Assert.False(InsightsMath.IsDetractor(SurveyScale.Labelled5, 1));
+        Assert.Equal(80.0, SurveyScoring.TopBoxPercent(8, 10));
+        Assert.Null(SurveyScoring.TopBoxPercent(0, 0));
+        Assert.True(SurveyScoring.IsTopBox(SurveyScale.Labelled5, 5));
+        Assert.False(SurveyScoring.IsTopBox(SurveyScale.Labelled5, 4));
+        Assert.True(SurveyScoring.IsTopBox(SurveyScale.Recommend10, 9));
+        Assert.False(SurveyScoring.IsTopBox(SurveyScale.Recommend10, 8));
+        Assert.True(SurveyScoring.IsDetractor(SurveyScale.Recommend10, 6));
+        Assert.False(SurveyScoring.IsDetractor(SurveyScale.Recommend10, 7));
+        Assert.False(SurveyScoring.IsDetractor(SurveyScale.Labelled5, 1));
     }
 
     [Theory]
@@ -46,16 +47,16 @@ public class InsightsMathTests
     [InlineData(0, 0, 10, 0.0)]
     [InlineData(4, 2, 8, 25.0)]
     public void Nps_is_promoters_minus_detractors_in_percent(int promoters, int detractors, int n, double nps) =>
-        Assert.Equal(nps, InsightsMath.Nps(promoters, detractors, n));
+        Assert.Equal(nps, SurveyScoring.Nps(promoters, detractors, n));
 
     [Fact]
-    public void Nps_needs_answers() => Assert.Null(InsightsMath.Nps(0, 0, 0));
+    public void Nps_needs_answers() => Assert.Null(SurveyScoring.Nps(0, 0, 0));
 
     [Fact]
     public void Overall_top_box_is_the_mean_of_the_questions_that_have_answers()
     {
-        Assert.Equal(70.0, InsightsMath.OverallTopBox([80.0, 60.0, null]));
-        Assert.Null(InsightsMath.OverallTopBox([null, null]));
+        Assert.Equal(70.0, SurveyScoring.OverallTopBox([80.0, 60.0, null]));
+        Assert.Null(SurveyScoring.OverallTopBox([null, null]));
     }
 
     [Fact]
