@@ -26,4 +26,5 @@ public class JobOptions
     public string PostVisit { get; set; } = "15 * * * * *";
     public string Recalls { get; set; } = "0 */15 * * * *";
     public string NextVisits { get; set; } = "0 */5 * * * *";
+    public string CaseEscalations { get; set; } = "45 * * * * *";
 }

@@ -148,6 +148,7 @@ public class RecurringJobsRegistration(IRecurringJobManager recurring, IOptions<
         // Recalls go out from 09:00 local; every 15 minutes is plenty.
         recurring.AddOrUpdate<QueueRecallsJob>("queue-recalls", j => j.RunAsync(CancellationToken.None), cron.Recalls, utc);
         recurring.AddOrUpdate<BookNextVisitsJob>("book-next-visits", j => j.RunAsync(CancellationToken.None), cron.NextVisits, utc);
+        recurring.AddOrUpdate<EscalateCasesJob>("escalate-cases", j => j.RunAsync(CancellationToken.None), cron.CaseEscalations, utc);
         return Task.CompletedTask;
     }
 

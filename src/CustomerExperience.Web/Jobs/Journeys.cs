@@ -1,6 +1,7 @@
 using CustomerExperience.Web.Delays;
 using CustomerExperience.Web.Journeys;
 using CustomerExperience.Web.Messaging;
+using CustomerExperience.Web.Recovery;
 using Hangfire;
 
 namespace CustomerExperience.Web.Jobs;
@@ -55,4 +56,12 @@ public class NotifyDelaysJob(DelayNotifier notifier, OneAtATime guard)
 {
     public Task RunAsync(CancellationToken cancellationToken) =>
         guard.RunAsync(nameof(NotifyDelaysJob), ct => notifier.NotifyAllAsync(ct), cancellationToken);
+}
+
+/// <summary>Escalates service-recovery cases whose first contact is overdue, once each, to the location's managers.</summary>
+[AutomaticRetry(Attempts = 0)]
+public class EscalateCasesJob(ServiceRecovery recovery, OneAtATime guard)
+{
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        guard.RunAsync(nameof(EscalateCasesJob), ct => recovery.EscalateOverdueAsync(ct), cancellationToken);
 }
