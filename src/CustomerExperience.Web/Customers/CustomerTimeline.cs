@@ -22,6 +22,10 @@ public static class TimelineKinds
     public const string NoteEdited = "note-edited";
     public const string StaffChange = "staff-change";
     public const string Merged = "merged";
+    public const string Survey = "survey";
+    public const string CaseOpened = "case-opened";
+    public const string CaseContacted = "case-contacted";
+    public const string CaseResolved = "case-resolved";
 }
 
 /// <summary>
@@ -64,6 +68,7 @@ public class VisitTimeline(AppDbContext db) : ITimelineSource
             .Where(e => e.CustomerId == customerId || visitIds.Contains(e.AppointmentId))
             // Notes carry who wrote and edited them; the note items show that.
             .Where(e => e.Action != AuditActions.NoteAdded && e.Action != AuditActions.NoteEdited)
+            .Where(e => !e.Action.StartsWith(AuditActions.CasePrefix))
             .ToListAsync(ct);
 
         var items = new List<TimelineItem>();

@@ -2,7 +2,7 @@ namespace CustomerExperience.Web.Customers;
 
 public static class CustomersSetup
 {
-    /// <summary>Customer search, possible duplicates and merging, and the customer timeline with its sources (add a survey source here when surveys exist).</summary>
+    /// <summary>Customer search, possible duplicates and merging, and the customer timeline with its sources (survey answers and service-recovery cases included).</summary>
     public static void AddCustomers(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<CustomerSearch>();
@@ -12,5 +12,7 @@ public static class CustomersSetup
         builder.Services.AddScoped<ITimelineSource, VisitTimeline>();
         builder.Services.AddScoped<ITimelineSource, EmailTimeline>();
         builder.Services.AddScoped<ITimelineSource, NoteTimeline>();
+        builder.Services.AddScoped<ITimelineSource, Recovery.SurveyTimeline>();
+        builder.Services.AddScoped<ITimelineSource, Recovery.CaseTimeline>();
     }
 }

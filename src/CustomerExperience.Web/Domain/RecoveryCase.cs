@@ -11,6 +11,22 @@ public enum RootCause { WaitTime, Communication, Scheduling, Billing, Facility, 
 public enum HeardSteps { None = 0, Hear = 1, Empathise = 2, Apologise = 4, Resolve = 8, Diagnose = 16 }
 
 /// <summary>
+/// How <see cref="HeardSteps"/> is stored: the initials of the steps done, in order ("HEA" for hear, empathise,
+/// apologise). The flags' names written out ("Hear, Empathise, Apologise, Resolve, Diagnose") overflow the 32 characters
+/// every enum column has.
+/// </summary>
+public static class HeardStepsText
+{
+    private static readonly (HeardSteps Step, char Letter)[] Letters =
+        [(HeardSteps.Hear, 'H'), (HeardSteps.Empathise, 'E'), (HeardSteps.Apologise, 'A'), (HeardSteps.Resolve, 'R'), (HeardSteps.Diagnose, 'D')];
+
+    public static string ToText(HeardSteps steps) => new([.. Letters.Where(l => steps.HasFlag(l.Step)).Select(l => l.Letter)]);
+
+    public static HeardSteps Parse(string text) =>
+        Letters.Where(l => text.Contains(l.Letter)).Aggregate(HeardSteps.None, (steps, l) => steps | l.Step);
+}
+
+/// <summary>
 /// A follow-up for an unhappy customer: opened once per survey response that needs one, or by staff logging a
 /// complaint. Anonymous kiosk responses open one too (no customer), for the quality review.
 /// </summary>

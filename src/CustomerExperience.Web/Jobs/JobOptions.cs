@@ -27,4 +27,5 @@ public class JobOptions
     public string Recalls { get; set; } = "0 */15 * * * *";
     public string NextVisits { get; set; } = "0 */5 * * * *";
     public string SurveyInvitations { get; set; } = "45 * * * * *";
+    public string CaseEscalations { get; set; } = "45 * * * * *";
 }

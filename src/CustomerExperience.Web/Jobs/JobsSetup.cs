@@ -174,6 +174,7 @@ public class RecurringJobsRegistration(IRecurringJobManager recurring, IOptions<
         yield return () => recurring.AddOrUpdate<QueueRecallsJob>("queue-recalls", j => j.RunAsync(CancellationToken.None), cron.Recalls, utc);
         yield return () => recurring.AddOrUpdate<BookNextVisitsJob>("book-next-visits", j => j.RunAsync(CancellationToken.None), cron.NextVisits, utc);
         yield return () => recurring.AddOrUpdate<QueueSurveyInvitationsJob>("queue-survey-invitations", j => j.RunAsync(CancellationToken.None), cron.SurveyInvitations, utc);
+        yield return () => recurring.AddOrUpdate<EscalateCasesJob>("escalate-cases", j => j.RunAsync(CancellationToken.None), cron.CaseEscalations, utc);
     }
 
     /// <summary>Registers the pending jobs in order, removing each one done; false when one could not be registered yet.</summary>

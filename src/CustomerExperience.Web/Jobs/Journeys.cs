@@ -2,6 +2,7 @@ using CustomerExperience.Web.Delays;
 using CustomerExperience.Web.Journeys;
 using CustomerExperience.Web.Messaging;
 using CustomerExperience.Web.Surveys;
+using CustomerExperience.Web.Recovery;
 using Hangfire;
 
 namespace CustomerExperience.Web.Jobs;
@@ -64,4 +65,12 @@ public class QueueSurveyInvitationsJob(SurveyInvitations invitations, OneAtATime
 {
     public Task RunAsync(CancellationToken cancellationToken) =>
         guard.RunAsync(nameof(QueueSurveyInvitationsJob), ct => invitations.QueueDueAsync(ct), cancellationToken);
+}
+
+/// <summary>Escalates service-recovery cases whose first contact is overdue, once each, to the location's managers.</summary>
+[AutomaticRetry(Attempts = 0)]
+public class EscalateCasesJob(ServiceRecovery recovery, OneAtATime guard)
+{
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        guard.RunAsync(nameof(EscalateCasesJob), ct => recovery.EscalateOverdueAsync(ct), cancellationToken);
 }

@@ -34,6 +34,15 @@ public static class AuditActions
     public const string TwoFactorOn = "account.two-factor-on";
     public const string TwoFactorOff = "account.two-factor-off";
     public const string AccountDetailsChanged = "account.details-changed";
+    public const string CaseOpened = "case.opened";
+    public const string CaseContacted = "case.contacted";
+    public const string CaseChecklist = "case.checklist";
+    public const string CaseReassigned = "case.reassigned";
+    public const string CaseNoteAdded = "case.note-added";
+    public const string CaseResolved = "case.resolved";
+
+    /// <summary>Every <c>case.…</c> action starts with this; the customer timeline shows cases from the cases themselves.</summary>
+    public const string CasePrefix = "case.";
 
     /// <summary>Every <c>account.…</c> action starts with this.</summary>
     public const string AccountPrefix = "account.";

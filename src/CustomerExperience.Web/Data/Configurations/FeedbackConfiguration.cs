@@ -91,6 +91,7 @@ public class RecoveryCaseConfiguration : IEntityTypeConfiguration<RecoveryCase>,
         builder.HasIndex(c => new { c.LocationId, c.OpenedAt });
         builder.HasMany(c => c.Notes).WithOne().HasForeignKey(n => n.CaseId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(c => c.Version).IsRowVersion();
+        builder.Property(c => c.Heard).HasConversion(h => HeardStepsText.ToText(h), text => HeardStepsText.Parse(text));
     }
 
     public void Configure(EntityTypeBuilder<CaseNote> builder)
