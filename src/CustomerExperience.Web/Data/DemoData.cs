@@ -241,7 +241,7 @@ public class DemoData(AppDbContext db, TimeProvider clock)
             Id = Guid.CreateVersion7(opened), Source = source, ResponseId = response?.Id, LocationId = location.Id,
             CustomerId = response?.CustomerId, AppointmentId = response?.AppointmentId, Summary = summary, Comment = response?.Comment,
             Clinical = ServiceRecovery.IsClinical(response?.Comment), OwnerId = team.Manager, OpenedAt = opened,
-            DueAt = ServiceRecovery.FirstContactDue(opened, location),
+            DueAt = BusinessHours.Of(location, []).FirstContactDue(opened, 1),
         };
         CaseNote Note(DateTimeOffset at, string text) => new()
             { Id = Guid.CreateVersion7(at), At = at, Text = text, AuthorId = team.Manager!, AuthorName = "Morgan Manager" };

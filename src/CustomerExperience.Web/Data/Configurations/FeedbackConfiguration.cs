@@ -84,8 +84,6 @@ public class RecoveryCaseConfiguration : IEntityTypeConfiguration<RecoveryCase>,
         builder.Property(c => c.Summary).HasMaxLength(1000);
         builder.Property(c => c.Comment).HasMaxLength(SurveyDefaults.MaxCommentLength);
         builder.Property(c => c.Outcome).HasMaxLength(2000);
-        // All five HEARD steps read "Hear, Empathise, Apologise, Resolve, Diagnose": longer than the enum default of 32.
-        builder.Property(c => c.Heard).HasMaxLength(64);
         builder.HasIndex(c => new { c.Status, c.DueAt });
         builder.HasIndex(c => new { c.CustomerId, c.OpenedAt });
         builder.HasIndex(c => new { c.LocationId, c.OpenedAt });

@@ -924,8 +924,8 @@ namespace CustomerExperience.Web.Data.Migrations
 
                     b.Property<string>("Heard")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
                         .HasColumnName("heard");
 
                     b.Property<Guid>("LocationId")

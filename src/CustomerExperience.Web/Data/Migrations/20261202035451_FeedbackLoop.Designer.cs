@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CustomerExperience.Web.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261202021035_FeedbackLoop")]
+    [Migration("20261202035451_FeedbackLoop")]
     partial class FeedbackLoop
     {
         /// <inheritdoc />
@@ -507,6 +507,81 @@ namespace CustomerExperience.Web.Data.Migrations
                         .HasName("pk_delay_notices");
 
                     b.ToTable("delay_notices", "cx");
+                });
+
+            modelBuilder.Entity("CustomerExperience.Web.Domain.Goal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("created_by_id");
+
+                    b.Property<DateOnly>("From")
+                        .HasColumnType("date")
+                        .HasColumnName("from");
+
+                    b.Property<Guid?>("LocationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("location_id");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("metric");
+
+                    b.Property<string>("QuestionKey")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("question_key");
+
+                    b.Property<string>("StaffUserId")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("staff_user_id");
+
+                    b.Property<decimal>("Target")
+                        .HasPrecision(5, 1)
+                        .HasColumnType("numeric(5,1)")
+                        .HasColumnName("target");
+
+                    b.Property<DateOnly>("To")
+                        .HasColumnType("date")
+                        .HasColumnName("to");
+
+                    b.HasKey("Id")
+                        .HasName("pk_goals");
+
+                    b.HasIndex("CreatedById")
+                        .HasDatabaseName("ix_goals_created_by_id");
+
+                    b.HasIndex("LocationId")
+                        .HasDatabaseName("ix_goals_location_id");
+
+                    b.HasIndex("StaffUserId")
+                        .HasDatabaseName("ix_goals_staff_user_id");
+
+                    b.HasIndex("To", "From")
+                        .HasDatabaseName("ix_goals_to_from");
+
+                    b.ToTable("goals", "cx", t =>
+                        {
+                            t.HasCheckConstraint("goals_one_scope", "location_id IS NULL OR staff_user_id IS NULL");
+
+                            t.HasCheckConstraint("goals_period", "\"from\" <= \"to\"");
+
+                            t.HasCheckConstraint("goals_question", "(metric = 'QuestionTopBox') = (question_key IS NOT NULL)");
+                        });
                 });
 
             modelBuilder.Entity("CustomerExperience.Web.Domain.Kiosk", b =>
@@ -1845,6 +1920,28 @@ namespace CustomerExperience.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_delay_notices_delays_delay_id");
+                });
+
+            modelBuilder.Entity("CustomerExperience.Web.Domain.Goal", b =>
+                {
+                    b.HasOne("CustomerExperience.Web.Staff.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_goals_asp_net_users_created_by_id");
+
+                    b.HasOne("CustomerExperience.Web.Domain.Location", null)
+                        .WithMany()
+                        .HasForeignKey("LocationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_goals_locations_location_id");
+
+                    b.HasOne("CustomerExperience.Web.Staff.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("StaffUserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_goals_asp_net_users_staff_user_id");
                 });
 
             modelBuilder.Entity("CustomerExperience.Web.Domain.Kiosk", b =>
