@@ -7,5 +7,6 @@ public static class InsightsSetup
         builder.Services.AddOptions<InsightsOptions>().BindConfiguration(InsightsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<InsightsQueries>();
         builder.Services.AddScoped<Goals>();
+        builder.Services.AddScoped<WeeklyDigest>();
     }
 }
