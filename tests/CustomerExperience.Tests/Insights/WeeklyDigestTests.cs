@@ -26,6 +26,7 @@ public class WeeklyDigestTests : IAsyncLifetime
     private AppFactory app = null!;
     private InsightsSeed seed = null!;
     private readonly Dictionary<string, string> staff = [];
+    private string disabledManager = "";
 
     public async Task InitializeAsync()
     {
@@ -37,6 +38,7 @@ public class WeeklyDigestTests : IAsyncLifetime
         seed = new InsightsSeed(app.Services, await TestClinic.SeedAsync(app.Services));
         foreach (var role in StaffRoles.All)
             staff[role] = await StaffSignIn.CreateAccountAsync(app.Services, role, email: MailDev.UniqueAddress($"digest-{role.ToLowerInvariant()}"));
+        disabledManager = await StaffSignIn.CreateAccountAsync(app.Services, StaffRoles.Manager, email: MailDev.UniqueAddress("digest-disabled"));
     }
 
     public async Task DisposeAsync() => await app.DisposeAsync();
@@ -63,10 +65,22 @@ public class WeeklyDigestTests : IAsyncLifetime
         await seed.AnsweredVisitAsync(Local(11, 17, 11), Scores(5, 5, 5, 5, 5, 5, 10), comment: "Friendly reception, thank you");
         await seed.AnsweredVisitAsync(Local(11, 19, 11), Scores(4, 4, 4, 4, 4, 4, 6), comment: "Parking was hard to find");
         await seed.CaseAsync(Local(11, 19, 12), CaseStatus.Open, dueAt: Local(11, 20, 12));
+        // Measured 1–22 November: three responses, every question 2/3 → 66.7 %.
+        await seed.WithDbAsync(async db =>
+        {
+            var admin = await db.Users.SingleAsync(u => u.Email == staff[StaffRoles.Admin]);
+            db.Goals.Add(new Goal
+            {
+                Id = Guid.CreateVersion7(), Metric = GoalMetric.OverallTopBox, Target = 80, From = new DateOnly(2026, 11, 1),
+                To = new DateOnly(2026, 12, 31), CreatedAt = DateTimeOffset.UnixEpoch, CreatedById = admin.Id,
+            });
+            (await db.Users.SingleAsync(u => u.Email == disabledManager)).DisabledAt = DateTimeOffset.UnixEpoch;
+            return 0;
+        });
     }
 
     [Fact]
-    public async Task Managers_and_admins_get_one_digest_each_from_Monday_0800_with_the_week_figures()
+    public async Task Enabled_managers_and_admins_get_one_digest_each_from_Monday_0800_with_the_week_figures()
     {
         await SeedWeeksAsync();
 
@@ -82,6 +96,7 @@ public class WeeklyDigestTests : IAsyncLifetime
         }
         Assert.Empty(await DigestKeysToAsync(staff[StaffRoles.FrontDesk]));
         Assert.Empty(await DigestKeysToAsync(staff[StaffRoles.Clinician]));
+        Assert.Empty(await DigestKeysToAsync(disabledManager));
 
         await app.Services.GetRequiredService<OutboxDispatcher>().DeliverBatchAsync(default);
         var message = Assert.Single(await MailDev.WaitForAsync(staff[StaffRoles.Manager]));
@@ -90,6 +105,7 @@ public class WeeklyDigestTests : IAsyncLifetime
         Assert.Contains("Responses: 2 from 2 completed visits", text);
         Assert.Contains("Overall top-box: 50.0 % ▼ (down 50.0 points from the period before)", text);
         Assert.Contains("NPS: 0 ▼ (down 100.0 points from the period before)", text);
+        Assert.Contains("- Overall top-box (Organisation): 66.7 %, target ≥ 80.0 % — not yet", text);
         Assert.Contains("Open cases: 1", text);
         Assert.Contains("Overdue cases: 1", text);
         Assert.Contains("“Parking was hard to find”", text);
