@@ -17,6 +17,9 @@ public sealed class InsightsOptions
 
     /// <summary>Below this many responses a figure is shown greyed as "too few responses", and per-staff figures not at all.</summary>
     [Range(1, 10_000)] public int MinResponses { get; set; } = 30;
+
+    /// <summary>The zone whose Monday 08:00 sends the weekly digest; unset, the first location's (by name).</summary>
+    public string? DigestTimeZone { get; set; }
 }
 
 /// <summary>

@@ -28,4 +28,5 @@ public class JobOptions
     public string NextVisits { get; set; } = "0 */5 * * * *";
     public string SurveyInvitations { get; set; } = "45 * * * * *";
     public string CaseEscalations { get; set; } = "45 * * * * *";
+    public string WeeklyDigest { get; set; } = "20 */15 * * * *";
 }

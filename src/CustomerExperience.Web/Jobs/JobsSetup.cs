@@ -175,6 +175,8 @@ public class RecurringJobsRegistration(IRecurringJobManager recurring, IOptions<
         yield return () => recurring.AddOrUpdate<BookNextVisitsJob>("book-next-visits", j => j.RunAsync(CancellationToken.None), cron.NextVisits, utc);
         yield return () => recurring.AddOrUpdate<QueueSurveyInvitationsJob>("queue-survey-invitations", j => j.RunAsync(CancellationToken.None), cron.SurveyInvitations, utc);
         yield return () => recurring.AddOrUpdate<EscalateCasesJob>("escalate-cases", j => j.RunAsync(CancellationToken.None), cron.CaseEscalations, utc);
+        // The service decides whether Monday 08:00 has come in the organisation's zone.
+        yield return () => recurring.AddOrUpdate<SendWeeklyDigestJob>("send-weekly-digest", j => j.RunAsync(CancellationToken.None), cron.WeeklyDigest, utc);
     }
 
     /// <summary>Registers the pending jobs in order, removing each one done; false when one could not be registered yet.</summary>

@@ -1,4 +1,5 @@
 using CustomerExperience.Web.Delays;
+using CustomerExperience.Web.Insights;
 using CustomerExperience.Web.Journeys;
 using CustomerExperience.Web.Messaging;
 using CustomerExperience.Web.Surveys;
@@ -73,4 +74,12 @@ public class EscalateCasesJob(ServiceRecovery recovery, OneAtATime guard)
 {
     public Task RunAsync(CancellationToken cancellationToken) =>
         guard.RunAsync(nameof(EscalateCasesJob), ct => recovery.EscalateOverdueAsync(ct), cancellationToken);
+}
+
+/// <summary>Monday's insights digest to managers and admins, for the week just ended.</summary>
+[AutomaticRetry(Attempts = 0)]
+public class SendWeeklyDigestJob(WeeklyDigest digest, OneAtATime guard)
+{
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        guard.RunAsync(nameof(SendWeeklyDigestJob), ct => digest.QueueDueAsync(ct), cancellationToken);
 }

@@ -53,7 +53,7 @@ public class JobsDashboardTests : IAsyncLifetime
         var home = await client.GetAsync("/staff/jobs");
         Assert.Equal(HttpStatusCode.OK, home.StatusCode);
         var recurring = await client.GetStringAsync("/staff/jobs/recurring");
-        foreach (var id in new[] { "deliver-outbox", "queue-reminders", "queue-recalls", "queue-post-visit", "book-next-visits", "notify-delays", "queue-survey-invitations", "escalate-cases" })
+        foreach (var id in new[] { "deliver-outbox", "queue-reminders", "queue-recalls", "queue-post-visit", "book-next-visits", "notify-delays", "queue-survey-invitations", "escalate-cases", "send-weekly-digest" })
             Assert.Contains(id, recurring);
         // The staff navigation links to it for admins.
         Assert.Contains("href=\"/staff/jobs\"", await client.GetStringAsync("/staff"));
