@@ -5,7 +5,6 @@ using CustomerExperience.Web.Data;
 using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.Infrastructure;
 using CustomerExperience.Web.Messaging;
-using CustomerExperience.Web.Pages.Staff.Insights;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -79,16 +78,16 @@ public class WeeklyDigest(
         var lines = new List<(string Label, string Value)>
         {
             ("Responses", $"{now.Responses} from {now.CompletedVisits} completed visits"),
-            ("Overall top-box", Shown(IndexModel.Percent(now.OverallTopBox.Value), now.OverallTopBox, before.OverallTopBox)),
-            ("NPS", Shown(IndexModel.Score(now.Nps.Value), now.Nps, before.Nps)),
-            ("Retention (due in the last 12 months)", $"{IndexModel.Percent(loyalty.Retention.Value)} of {loyalty.Retention.N}{TooFew(loyalty.Retention)}"),
+            ("Overall top-box", Shown(FigureText.Percent(now.OverallTopBox.Value), now.OverallTopBox, before.OverallTopBox)),
+            ("NPS", Shown(FigureText.Score(now.Nps.Value), now.Nps, before.Nps)),
+            ("Retention (due in the last 12 months)", $"{FigureText.Percent(loyalty.Retention.Value)} of {loyalty.Retention.N}{TooFew(loyalty.Retention)}"),
             ("Open cases", recovery.Open.ToString(CultureInfo.InvariantCulture)),
             ("Overdue cases", recovery.Overdue.ToString(CultureInfo.InvariantCulture)),
         };
         var goalLines = inForce.Select(g =>
         {
             var nps = g.Goal.Metric == GoalMetric.Nps;
-            string Format(double? v) => nps ? IndexModel.Score(v) : IndexModel.Percent(v);
+            string Format(double? v) => nps ? FigureText.Score(v) : FigureText.Percent(v);
             var state = g.Met switch { true => "met", false => "not yet", null => "too few to tell" };
             return $"{g.Metric} ({g.Scope}): {Format(g.Actual.Value)}, target {(g.Goal.LowerIsBetter ? "≤" : "≥")} {Format((double)g.Goal.Target)} — {state}";
         }).ToList();
@@ -116,7 +115,7 @@ public class WeeklyDigest(
 
     private string Shown(string value, Figure now, Figure before)
     {
-        var change = IndexModel.Change(now, before);
+        var change = FigureText.Change(now, before);
         var words = change.Arrow == "" ? "" : $" {change.Arrow} ({change.Words})";
         return $"{value}{TooFew(now)}{words}";
     }
