@@ -28,7 +28,7 @@ public class InsightsDashboardTests(LiveApp live)
     {
         var clinic = await TestClinic.SeedAsync(live.App.Services);
         var email = await StaffSignIn.CreateAccountAsync(live.App.Services, StaffRoles.Manager, name: "Morgan Manager");
-        await PlausibleYearAsync(clinic, email);
+        var technologist = await PlausibleYearAsync(clinic, email);
         var url = $"/staff/insights?period=year&location={clinic.LocationId}&weeks=52";
 
         var shots = Environment.GetEnvironmentVariable("CX_SCREENSHOTS");
@@ -75,6 +75,28 @@ public class InsightsDashboardTests(LiveApp live)
                 await page.ScreenshotAsync(new() { Path = Path.Combine(shots, $"goals-{name}.png"), FullPage = true });
             await context.CloseAsync();
         }
+
+        foreach (var (name, width, height) in new[] { ("desktop", 1280, 800), ("phone", 360, 740) })
+        {
+            var context = await live.Browser.NewContextAsync(new BrowserNewContextOptions
+            {
+                BaseURL = live.BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height }, IsMobile = name == "phone",
+            });
+            var page = await context.NewPageAsync();
+            await page.GotoAsync("/signin");
+            await page.GetByLabel("Email").FillAsync(technologist);
+            await page.GetByLabel("Password").FillAsync(StaffSignIn.Password);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await page.WaitForURLAsync("**/staff**");
+            Assert.Equal(200, (await page.GotoAsync("/staff/me"))!.Status);
+            Assert.Equal(7, await page.Locator("#questions tbody tr").CountAsync());
+            Assert.True(await page.Locator("#kudos-list li").CountAsync() >= 1);
+            await Accessibility.AssertNoSeriousViolationsAsync(page);
+            await AssertNoSidewaysScrollAsync(page);
+            if (shots is not null)
+                await page.ScreenshotAsync(new() { Path = Path.Combine(shots, $"my-scores-{name}.png"), FullPage = true });
+            await context.CloseAsync();
+        }
     }
 
     /// <summary>Wide charts and tables scroll inside their own regions; the page itself never scrolls sideways.</summary>
@@ -94,14 +116,19 @@ public class InsightsDashboardTests(LiveApp live)
     /// performers (one below the minimum), next visits booked at checkout, cases with a skewed spread of root causes, and
     /// customers who became due in the last year after a recall email (three in four came back, the rest lapsed).
     /// </summary>
-    private async Task PlausibleYearAsync(TestClinic clinic, string managerEmail)
+    /// <summary>Seeds the year; returns the email of a technologist with plenty of responses.</summary>
+    private async Task<string> PlausibleYearAsync(TestClinic clinic, string managerEmail)
     {
         await using var scope = live.App.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
         var staff = new List<string>();
+        var emails = new List<string>();
         foreach (var name in new[] { "Ana Technologist", "Ben Technologist", "Cy Newcomer" })
-            staff.Add((await users.FindByEmailAsync(await StaffSignIn.CreateAccountAsync(live.App.Services, StaffRoles.Clinician, name: name)))!.Id);
+        {
+            emails.Add(await StaffSignIn.CreateAccountAsync(live.App.Services, StaffRoles.Clinician, name: name));
+            staff.Add((await users.FindByEmailAsync(emails[^1]))!.Id);
+        }
         var random = new Random(42);
         var now = DateTimeOffset.UtcNow;
         var second = 0;
@@ -218,5 +245,6 @@ public class InsightsDashboardTests(LiveApp live)
             Id = Guid.CreateVersion7(), Metric = GoalMetric.NoShowRate, Target = 5, From = today.AddDays(-60), To = today.AddDays(30), CreatedAt = now, CreatedById = manager,
         });
         await db.SaveChangesAsync();
+        return emails[0];
     }
 }

@@ -415,8 +415,13 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
         public int Total { get; init; }
     }
 
-    /// <summary>Comments of the period, newest first, with their scores; a root cause filters on the case each opened.</summary>
-    public async Task<Paged<CommentRow>> CommentsAsync(InsightsFilter filter, RootCause? rootCause, int page, int pageSize, CancellationToken ct)
+    /// <summary>
+    /// Comments of the period, newest first, with their scores; a root cause filters on the case each opened.
+    /// <paramref name="praiseOnly"/> keeps the comments of happy responses (kudos): at least one answer, none of them
+    /// Neutral or below (≤ 3 of 5) and the recommend question, when answered, 9 or 10.
+    /// </summary>
+    public async Task<Paged<CommentRow>> CommentsAsync(InsightsFilter filter, RootCause? rootCause, int page, int pageSize, CancellationToken ct,
+        bool praiseOnly = false)
     {
         var q = new Query(filter);
         page = Math.Max(1, page);
@@ -428,6 +433,13 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
             q.Add("root_cause", NpgsqlDbType.Text, rc.ToString());
             cause = "AND k.root_cause = @root_cause";
         }
+        var praise = !praiseOnly ? "" : """
+            AND EXISTS (SELECT 1 FROM cx.survey_answers s WHERE s.response_id = r.id)
+            AND NOT EXISTS (SELECT 1 FROM cx.survey_answers s
+                            JOIN cx.survey_questions sq ON sq.definition_version = r.definition_version AND sq.key = s.question_key
+                            WHERE s.response_id = r.id
+                              AND ((sq.scale = 'Labelled5' AND s.score <= 3) OR (sq.scale = 'Recommend10' AND s.score <= 8)))
+            """;
         var rows = await q.Run<CommentData>(db, $"""
             WITH r AS ({q.Responses()})
             SELECT r.id AS response_id, r.submitted_at, l.name AS location_name, r.channel, r.comment,
@@ -435,11 +447,11 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
                    k.clinical AS case_clinical, k.number AS case_number, k.root_cause, count(*) OVER ()::int AS total
             FROM r JOIN cx.locations l ON l.id = r.location_id
             LEFT JOIN cx.recovery_cases k ON k.response_id = r.id
-            WHERE btrim(coalesce(r.comment, '')) <> '' {cause}
+            WHERE btrim(coalesce(r.comment, '')) <> '' {cause} {praise}
             ORDER BY r.submitted_at DESC, r.id
             LIMIT @take OFFSET @skip
             """, ct);
-        var total = rows.Count > 0 ? rows[0].Total : page == 1 ? 0 : (await CommentsAsync(filter, rootCause, 1, pageSize, ct)).Total;
+        var total = rows.Count > 0 ? rows[0].Total : page == 1 ? 0 : (await CommentsAsync(filter, rootCause, 1, pageSize, ct, praiseOnly)).Total;
         return new Paged<CommentRow>(rows.ConvertAll(r => new CommentRow(
             r.ResponseId, r.SubmittedAt, r.LocationName, Enum.Parse<SurveyChannel>(r.Channel), r.Comment,
             (r.Scores ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split(':')).Select(p => (p[0], int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture))).ToList(),
