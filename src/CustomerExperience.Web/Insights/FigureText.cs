@@ -5,6 +5,8 @@ namespace CustomerExperience.Web.Insights;
 /// <summary>How figures read, on the dashboard and in the weekly digest alike.</summary>
 public static class FigureText
 {
+    public static string Day(DateOnly day) => day.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+
     public static string Percent(double? value) => value is { } v ? v.ToString("0.0", CultureInfo.InvariantCulture) + " %" : "–";
 
     public static string Score(double? value) => value is { } v ? v.ToString("+0;−0;0", CultureInfo.InvariantCulture) : "–";

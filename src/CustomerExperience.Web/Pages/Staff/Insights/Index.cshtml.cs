@@ -167,8 +167,6 @@ public class IndexModel(AppDbContext db, InsightsQueries queries, Goals goals, A
 
     public string? Error(string field) => Errors.GetValueOrDefault(field);
 
-    public static string Day(DateOnly day) => day.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
-
     /// <summary>The current query string with some values replaced (paging, trend links).</summary>
     public string With(params (string Key, string? Value)[] changes)
     {
