@@ -43,6 +43,15 @@ done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; cx_log "dotnet test failed before reporting results"; fi
 if [ $((passed + failed)) -eq 0 ]; then failed=1; cx_log "no tests ran"; fi
 
+# CI shows only the end of the output: name each failed test and the start of its message just above the summary.
+if [ "$failed" -gt 0 ]; then
+  for trx in "$RESULTS"/*.trx; do
+    [ -f "$trx" ] || continue
+    awk '/<UnitTestResult [^>]*outcome="Failed"/ { match($0, /testName="[^"]*"/); print "FAILED " substr($0, RSTART + 10, RLENGTH - 11); lines = 0; want = 1 }
+         want && /<Message>/ { show = 1 }
+         show { end = /<\/Message>/; sub(/^ *<Message>/, ""); sub(/<\/Message>.*/, ""); if (lines++ < 12) print "    " $0; if (end) show = want = 0 }' "$trx"
+  done
+fi
 summary="tests: $passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
 cx_cleanup

@@ -5,6 +5,7 @@ using CustomerExperience.Web.Data;
 using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.Infrastructure;
 using CustomerExperience.Web.Messaging;
+using CustomerExperience.Web.Staff;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -38,9 +39,8 @@ public class WeeklyDigest(
         var satisfaction = await queries.SatisfactionAsync(week, ct);
         if (satisfaction.Responses == 0 && satisfaction.CompletedVisits == 0) return 0;
 
-        var recipients = await db.Users.AsNoTracking()
-            .Where(u => u.DisabledAt == null && u.Email != null
-                        && db.UserRoles.Any(r => r.UserId == u.Id && (r.RoleId == "manager" || r.RoleId == "admin")))
+        var recipients = await db.EnabledManagersAndAdmins().AsNoTracking()
+            .Where(u => u.Email != null)
             .Select(u => new { u.Id, Email = u.Email!, u.DisplayName }).ToListAsync(ct);
         if (recipients.Count == 0) return 0;
 

@@ -104,8 +104,7 @@ public class CaseActions(AppDbContext db, Audit audit, TimeProvider clock)
 
     /// <summary>Who can own a case: active managers and admins, by name.</summary>
     public async Task<IReadOnlyList<CaseRecipient>> ManagersAsync(CancellationToken ct) =>
-        await db.Users
-            .Where(u => u.DisabledAt == null && db.UserRoles.Any(r => r.UserId == u.Id && (r.RoleId == "manager" || r.RoleId == "admin")))
+        await db.EnabledManagersAndAdmins()
             .OrderBy(u => u.DisplayName)
             .Select(u => new CaseRecipient(u.Id, u.Email ?? "", u.DisplayName)).ToListAsync(ct);
 

@@ -137,10 +137,8 @@ public partial class ServiceRecovery(
     /// <summary>A manager who works at the location, else any manager, else an admin: someone always owns a case.</summary>
     private async Task<string?> AnyManagerAsync(Guid locationId, CancellationToken ct)
     {
-        var managers = from user in db.Users
-                       join role in db.UserRoles on user.Id equals role.UserId
-                       where user.DisabledAt == null && (role.RoleId == "manager" || role.RoleId == "admin")
-                       orderby role.RoleId == "manager" ? 0 : 1,
+        var managers = from user in db.EnabledManagersAndAdmins()
+                       orderby db.UserRoles.Any(r => r.UserId == user.Id && r.RoleId == StaffRoles.ManagerId) ? 0 : 1,
                            db.StaffLocations.Any(s => s.StaffUserId == user.Id && s.LocationId == locationId) ? 0 : 1,
                            user.CreatedAt
                        select user.Id;
@@ -153,14 +151,13 @@ public partial class ServiceRecovery(
     /// </summary>
     public async Task<IReadOnlyList<CaseRecipient>> LocationManagersAsync(Guid locationId, CancellationToken ct)
     {
-        var staff = await (from user in db.Users
-                           join role in db.UserRoles on user.Id equals role.UserId
-                           where user.DisabledAt == null && user.Email != null && (role.RoleId == "manager" || role.RoleId == "admin")
+        var staff = await (from user in db.EnabledManagersAndAdmins()
+                           where user.Email != null
                            orderby user.CreatedAt
                            select new
                            {
                                Recipient = new CaseRecipient(user.Id, user.Email!, user.DisplayName),
-                               IsManager = role.RoleId == "manager",
+                               IsManager = db.UserRoles.Any(r => r.UserId == user.Id && r.RoleId == StaffRoles.ManagerId),
                                Here = db.StaffLocations.Any(s => s.StaffUserId == user.Id && s.LocationId == locationId),
                            }).ToListAsync(ct);
         var here = staff.Where(s => s.IsManager && s.Here).ToList();

@@ -28,6 +28,12 @@ public static class StaffRoles
     public const string Clinician = "Clinician";
 
     public static readonly string[] All = [Admin, Manager, FrontDesk, Clinician];
+
+    /// <summary>The role's row id in staff_roles (seeded by the migration).</summary>
+    public static string IdOf(string role) => role.ToLowerInvariant();
+
+    public static readonly string AdminId = IdOf(Admin);
+    public static readonly string ManagerId = IdOf(Manager);
 }
 
 /// <summary>Authorization policies; every page under /Staff requires <see cref="Staff"/>, some a stronger one.</summary>

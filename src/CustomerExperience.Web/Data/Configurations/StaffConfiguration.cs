@@ -31,5 +31,5 @@ public class StaffTablesConfiguration :
 public class StaffRoleConfiguration : IEntityTypeConfiguration<IdentityRole>
 {
     public void Configure(EntityTypeBuilder<IdentityRole> builder) => builder.ToTable("staff_roles").HasData(StaffRoles.All.Select(role =>
-        new IdentityRole { Id = role.ToLowerInvariant(), Name = role, NormalizedName = role.ToUpperInvariant(), ConcurrencyStamp = role.ToLowerInvariant() }));
+        new IdentityRole { Id = StaffRoles.IdOf(role), Name = role, NormalizedName = role.ToUpperInvariant(), ConcurrencyStamp = StaffRoles.IdOf(role) }));
 }
