@@ -17,6 +17,7 @@ return args.FirstOrDefault() switch
     "seed-reminders" => await Seed.RemindersAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
     "smtp-push" => await SmtpCeiling.PushAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
     "confirm" => await Confirmations.RunAsync(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture), int.Parse(args[5], CultureInfo.InvariantCulture)),
+    "page" => await PageLoad.RunAsync(args[1], args[2], args[3], args[4], int.Parse(args[5], CultureInfo.InvariantCulture), int.Parse(args[6], CultureInfo.InvariantCulture)),
     _ => Usage(),
 };
 
@@ -30,6 +31,7 @@ static int Usage()
                bench seed-reminders <connection-string> <customers> <due-visits>
                bench smtp-push <host> <port> <messages>
                bench confirm <base-url> <service-id> <location-id> <smtp-sink-port> <bookings>
+               bench page <base-url> <staff-email> <password> <path> <warm-ups> <requests>
         """);
     return 2;
 }
@@ -213,6 +215,55 @@ static class Load
         var sorted = values.Order().ToArray();
         return sorted.Length == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100.0 * sorted.Length) - 1)], 2);
     }
+}
+
+/// <summary>Signs in as a staff member, then GETs one page <paramref name="requests"/> times, one after another (latency without queueing).</summary>
+static partial class PageLoad
+{
+    public static async Task<int> RunAsync(string baseUrl, string email, string password, string path, int warmUps, int requests)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
+        {
+            BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromMinutes(5),
+        };
+        var form = await http.GetStringAsync("/signin");
+        var token = Token().Match(form).Groups[1].Value;
+        using var signIn = await http.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["email"] = email, ["password"] = password, ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
+        }));
+        if (signIn.StatusCode != HttpStatusCode.Redirect)
+        {
+            Console.Error.WriteLine($"sign-in as {email} answered {(int)signIn.StatusCode}");
+            return 1;
+        }
+
+        var bytes = 0L;
+        async Task<double> GetAsync()
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var response = await http.GetAsync(path, HttpCompletionOption.ResponseContentRead);
+            var body = await response.Content.ReadAsByteArrayAsync();
+            var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"{path} answered {(int)response.StatusCode}");
+            bytes = body.Length;
+            return ms;
+        }
+        var warm = new List<double>();
+        for (var i = 0; i < warmUps; i++) warm.Add(await GetAsync());
+        var times = new List<double>();
+        for (var i = 0; i < requests; i++) times.Add(await GetAsync());
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            requests, bytes, firstMs = Math.Round(warm.FirstOrDefault(), 1),
+            p50Ms = Load.Percentile(times, 50), p95Ms = Load.Percentile(times, 95),
+            minMs = Math.Round(times.Min(), 1), maxMs = Math.Round(times.Max(), 1),
+        }));
+        return 0;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial System.Text.RegularExpressions.Regex Token();
 }
 
 static class Book

@@ -326,20 +326,19 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
         page = Math.Max(1, page);
         q.Add("take", NpgsqlDbType.Integer, pageSize);
         q.Add("skip", NpgsqlDbType.Integer, (page - 1) * pageSize);
+        // Each completed visit falling due in the year is lapsed when nothing of its service is booked, checked in or
+        // completed after it (which also makes it the customer's last visit of the service): only the visits of the
+        // filtered location and that year are read, not every customer's history.
         var rows = await q.Run<LapsedRow>(db, $"""
-            WITH last AS (
-                SELECT DISTINCT ON (a.customer_id, a.service_id) a.customer_id, a.service_id, a.location_id, a.start,
-                       a.performed_by_id, a.checked_in_by_id
-                FROM cx.appointments a JOIN cx.services s ON s.id = a.service_id
-                WHERE a.status = 'Completed' AND s.recall_interval_days IS NOT NULL
-                  AND a.start > @now - make_interval(days => s.recall_interval_days + 366)
-                ORDER BY a.customer_id, a.service_id, a.start DESC),
-            lapsed AS (
+            WITH lapsed AS (
                 SELECT a.customer_id, a.service_id, a.location_id, (a.start AT TIME ZONE l.time_zone_id)::date AS last_visit,
                        (a.start AT TIME ZONE l.time_zone_id)::date + s.recall_interval_days AS due,
                        (@now AT TIME ZONE l.time_zone_id)::date AS today
-                FROM last a JOIN cx.locations l ON l.id = a.location_id JOIN cx.services s ON s.id = a.service_id
-                WHERE NOT EXISTS (SELECT 1 FROM cx.appointments b WHERE b.customer_id = a.customer_id AND b.service_id = a.service_id
+                FROM cx.appointments a JOIN cx.locations l ON l.id = a.location_id JOIN cx.services s ON s.id = a.service_id
+                WHERE a.status = 'Completed' AND s.recall_interval_days IS NOT NULL
+                  AND a.start > @now - make_interval(days => s.recall_interval_days + 367)
+                  AND a.start < @now - make_interval(days => s.recall_interval_days - 2)
+                  AND NOT EXISTS (SELECT 1 FROM cx.appointments b WHERE b.customer_id = a.customer_id AND b.service_id = a.service_id
                                     AND b.start > a.start AND b.status IN ('Booked', 'CheckedIn', 'Completed'))
                   {q.VisitFilters("a")})
             SELECT x.customer_id, x.service_id, c.full_name, c.phone, c.email, s.name AS service_name, l.name AS location_name,

@@ -23,6 +23,12 @@ public class AppointmentConfiguration : IEntityTypeConfiguration<Appointment>
         builder.HasIndex(a => new { a.ResourceId, a.BlockedUntil });
         // Reminders look for booked visits starting in the next days.
         builder.HasIndex(a => new { a.Status, a.Start });
+        // Insights: "did this customer come back for the service?" (retention, recalls, next visit booked, lapsed),
+        // answered from the index alone.
+        builder.HasIndex(a => new { a.CustomerId, a.ServiceId, a.Start })
+            .IncludeProperties(a => new { a.Status, a.CreatedAt, a.Source, a.LocationId });
+        // Insights: completed visits of a period (the response rate), however long the history.
+        builder.HasIndex(a => new { a.LocationId, a.CompletedAt }).HasFilter("status = 'Completed'");
         builder.Property(a => a.Version).IsRowVersion();
         builder.HasOne<Staff.StaffUser>().WithMany().HasForeignKey(a => a.CheckedInById).OnDelete(DeleteBehavior.SetNull);
         builder.HasOne<Staff.StaffUser>().WithMany().HasForeignKey(a => a.PerformedById).OnDelete(DeleteBehavior.SetNull);

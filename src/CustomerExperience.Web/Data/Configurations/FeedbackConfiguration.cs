@@ -42,6 +42,8 @@ public class SurveyResponseConfiguration : IEntityTypeConfiguration<SurveyRespon
         builder.HasIndex(r => r.AppointmentId).IsUnique();
         builder.HasIndex(r => new { r.LocationId, r.SubmittedAt });
         builder.HasIndex(r => new { r.CustomerId, r.SubmittedAt });
+        // Insights across all locations (organisation goals).
+        builder.HasIndex(r => r.SubmittedAt);
         builder.Property(r => r.Comment).HasMaxLength(SurveyDefaults.MaxCommentLength);
         builder.HasMany(r => r.Answers).WithOne().HasForeignKey(a => a.ResponseId).OnDelete(DeleteBehavior.Cascade);
     }

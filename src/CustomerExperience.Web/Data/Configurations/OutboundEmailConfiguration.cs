@@ -22,5 +22,7 @@ public class OutboundEmailConfiguration : IEntityTypeConfiguration<OutboundEmail
         builder.HasIndex(e => e.AppointmentId);
         // The staff Messages page lists the newest first.
         builder.HasIndex(e => e.CreatedAt);
+        // Insights: the recall emails sent in a period (recall conversion).
+        builder.HasIndex(e => e.SentAt).HasFilter("kind = 'recall' AND status = 'Sent'");
     }
 }

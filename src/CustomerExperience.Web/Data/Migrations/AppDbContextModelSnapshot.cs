@@ -137,6 +137,10 @@ namespace CustomerExperience.Web.Data.Migrations
                     b.HasIndex("CustomerId", "Start")
                         .HasDatabaseName("ix_appointments_customer_id_start");
 
+                    b.HasIndex("LocationId", "CompletedAt")
+                        .HasDatabaseName("ix_appointments_location_id_completed_at")
+                        .HasFilter("status = 'Completed'");
+
                     b.HasIndex("LocationId", "Start")
                         .HasDatabaseName("ix_appointments_location_id_start");
 
@@ -149,6 +153,11 @@ namespace CustomerExperience.Web.Data.Migrations
 
                     b.HasIndex("Status", "Start")
                         .HasDatabaseName("ix_appointments_status_start");
+
+                    b.HasIndex("CustomerId", "ServiceId", "Start")
+                        .HasDatabaseName("ix_appointments_customer_id_service_id_start");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("CustomerId", "ServiceId", "Start"), new[] { "Status", "CreatedAt", "Source", "LocationId" });
 
                     b.ToTable("appointments", "cx");
                 });
@@ -880,6 +889,10 @@ namespace CustomerExperience.Web.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_outbound_emails_idempotency_key");
 
+                    b.HasIndex("SentAt")
+                        .HasDatabaseName("ix_outbound_emails_sent_at")
+                        .HasFilter("kind = 'recall' AND status = 'Sent'");
+
                     b.HasIndex("Status", "NextAttemptAt")
                         .HasDatabaseName("ix_outbound_emails_status_next_attempt_at");
 
@@ -1389,6 +1402,9 @@ namespace CustomerExperience.Web.Data.Migrations
 
                     b.HasIndex("KioskId")
                         .HasDatabaseName("ix_survey_responses_kiosk_id");
+
+                    b.HasIndex("SubmittedAt")
+                        .HasDatabaseName("ix_survey_responses_submitted_at");
 
                     b.HasIndex("CustomerId", "SubmittedAt")
                         .HasDatabaseName("ix_survey_responses_customer_id_submitted_at");
