@@ -43,7 +43,7 @@ public static class KioskEndpoints
 
     private static async Task<IResult> SubmitAsync(
         string locationSlug, HttpContext http, KioskDevices devices, SurveyResponses surveys, IAntiforgery antiforgery,
-        AppDbContext db, TimeProvider clock, CancellationToken ct)
+        AppDbContext db, CancellationToken ct)
     {
         var (kiosk, refusal) = await AuthenticateAsync(http, locationSlug, devices, antiforgery, ct);
         if (refusal is not null) return refusal;
@@ -72,7 +72,7 @@ public static class KioskEndpoints
         var visitId = code is null ? null : await devices.FindVisitAsync(kiosk!.LocationId, code, ct);
         var submission = new SurveySubmission(
             id, SurveyChannel.Kiosk, kiosk!.LocationId, version, answers, body.Comment, body.ContactRequested ?? false,
-            visitId, kiosk.Id, body.Seconds is { } seconds ? clock.GetUtcNow().AddSeconds(-seconds) : null, body.Partial ?? false);
+            visitId, kiosk.Id, IsPartial: body.Partial ?? false, Duration: body.Seconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
         var outcome = await surveys.SubmitAsync(submission, ct);
         if (outcome is SubmitOutcome.AlreadyAnswered)
             outcome = await surveys.SubmitAsync(submission with { AppointmentId = null }, ct);

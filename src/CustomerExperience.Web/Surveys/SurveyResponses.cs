@@ -18,7 +18,8 @@ public sealed record SurveySubmission(
     Guid? AppointmentId = null,
     Guid? KioskId = null,
     DateTimeOffset? StartedAt = null,
-    bool IsPartial = false);
+    bool IsPartial = false,
+    TimeSpan? Duration = null);
 
 public abstract record SubmitOutcome
 {
@@ -85,7 +86,8 @@ public class SurveyResponses(AppDbContext db, ServiceRecovery recovery, TimeProv
             AppointmentId = submission.AppointmentId,
             CustomerId = customerId,
             KioskId = submission.KioskId,
-            StartedAt = submission.StartedAt is { } started && started <= now ? started : null,
+            // The kiosk tells how long the customer took (it may send hours later); the email form tells when it was opened.
+            StartedAt = (submission.Duration is { } took ? now - took : submission.StartedAt) is { } started && started <= now ? started : null,
             SubmittedAt = now,
             IsPartial = submission.IsPartial,
             Comment = comment,
