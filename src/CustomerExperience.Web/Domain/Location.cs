@@ -23,6 +23,9 @@ public class Location
     public uint Version { get; private set; }
     public List<LocationClosure> Closures { get; set; } = [];
 
+    /// <summary>The arrival and the parking notes that are set, in that order: what emails and the manage page show under "Arrival and parking".</summary>
+    public IReadOnlyList<string> ArrivalAndParking => new[] { ArrivalNotes, ParkingNotes }.OfType<string>().ToList();
+
     public string FullAddress => $"{AddressLine}, {City}, {Region} {PostalCode}";
 
     public TimeZoneInfo TimeZone => TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);
