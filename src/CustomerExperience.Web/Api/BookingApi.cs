@@ -24,7 +24,7 @@ public static class BookingApi
                 .ToListAsync(ct));
 
         api.MapGet("/locations", async (AppDbContext db, CancellationToken ct) =>
-            await db.Locations.AsNoTracking().OrderBy(l => l.Name)
+            await db.Locations.AsNoTracking().Where(l => l.IsActive).OrderBy(l => l.Name)
                 .Select(l => new LocationDto(l.Id, l.Slug, l.Name, l.AddressLine, l.City, l.Region, l.PostalCode, l.TimeZoneId, l.Phone, l.DirectionsUrl))
                 .ToListAsync(ct));
 

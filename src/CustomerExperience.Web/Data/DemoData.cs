@@ -346,7 +346,7 @@ public class DemoData(AppDbContext db, TimeProvider clock)
 
     private static (Location, Location) Locations()
     {
-        Location Build(string slug, string name, string address, string postal, string phone, string directions, string arrival) => new()
+        Location Build(string slug, string name, string address, string postal, string phone, string directions, string arrival, string parking) => new()
         {
             Id = Guid.CreateVersion7(),
             Slug = slug,
@@ -359,16 +359,19 @@ public class DemoData(AppDbContext db, TimeProvider clock)
             Phone = phone,
             DirectionsUrl = directions,
             ArrivalNotes = arrival,
+            ParkingNotes = parking,
             Closures = Holidays.Select(h => new LocationClosure { Id = Guid.CreateVersion7(), From = h.Date, To = h.Date, Reason = h.Reason }).ToList(),
         };
 
         return (
             Build("riverside", "Riverside Women's Imaging", "410 Riverside Drive, Suite 2", "10025", "+1 212 555 0140",
                 "https://www.openstreetmap.org/search?query=410%20Riverside%20Drive%20New%20York",
-                "Free parking for patients in the garage on 113th Street; bring your ticket to the front desk. Please arrive 10 minutes early."),
+                "Please arrive 10 minutes early; reception is on the 2nd floor.",
+                "Free parking for patients in the garage on 113th Street; bring your ticket to the front desk."),
             Build("midtown", "Midtown Screening Center", "250 West 57th Street, 4th floor", "10107", "+1 212 555 0190",
                 "https://www.openstreetmap.org/search?query=250%20West%2057th%20Street%20New%20York",
-                "Nearest subway: 57 St–7 Av (N, Q, R, W). Street parking is scarce; the garage on 56th Street validates 2 hours."));
+                "Nearest subway: 57 St–7 Av (N, Q, R, W).",
+                "Street parking is scarce; the garage on 56th Street validates 2 hours."));
     }
 
     private static (Service, Service, Service) Services() => (

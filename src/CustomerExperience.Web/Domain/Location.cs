@@ -14,9 +14,17 @@ public class Location
     public required string Phone { get; set; }
     public string? DirectionsUrl { get; set; }
     public string? ArrivalNotes { get; set; }
+    public string? ParkingNotes { get; set; }
     /// <summary>The staff member who owns this location's service-recovery cases; null: any manager.</summary>
     public string? ServiceRecoveryManagerId { get; set; }
+    /// <summary>An inactive location is not offered for booking; its visits and answers stay.</summary>
+    public bool IsActive { get; set; } = true;
+    /// <summary>Postgres <c>xmin</c>: two admins saving the same location get "changed meanwhile", not an overwrite.</summary>
+    public uint Version { get; private set; }
     public List<LocationClosure> Closures { get; set; } = [];
+
+    /// <summary>The arrival and the parking notes that are set, in that order: what emails and the manage page show under "Arrival and parking".</summary>
+    public IReadOnlyList<string> ArrivalAndParking => new[] { ArrivalNotes, ParkingNotes }.OfType<string>().ToList();
 
     public string FullAddress => $"{AddressLine}, {City}, {Region} {PostalCode}";
 

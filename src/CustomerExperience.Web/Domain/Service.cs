@@ -20,6 +20,8 @@ public class Service
     /// <summary>What calendars and subjects show; no diagnosis unless the clinic chooses one.</summary>
     public required string CalendarTitle { get; set; }
     public bool IsActive { get; set; } = true;
+    /// <summary>Postgres <c>xmin</c>: two admins saving the same service get "changed meanwhile", not an overwrite.</summary>
+    public uint Version { get; private set; }
 
     public TimeSpan Duration => TimeSpan.FromMinutes(DurationMinutes);
     public TimeSpan Buffer => TimeSpan.FromMinutes(BufferMinutes);

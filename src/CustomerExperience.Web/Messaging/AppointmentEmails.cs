@@ -135,7 +135,7 @@ public class AppointmentEmails(IOptions<AppOptions> app, IOptions<SmtpOptions> s
     public static string CalendarDescription(Service service, Location location)
     {
         var description = new StringBuilder().AppendLine(service.Name);
-        if (location.ArrivalNotes is not null) description.AppendLine().AppendLine($"Arrival and parking: {location.ArrivalNotes}");
+        if (location.ArrivalAndParking.Count > 0) description.AppendLine().AppendLine($"Arrival and parking: {string.Join(" ", location.ArrivalAndParking)}");
         if (service.PreparationNotes is not null) description.AppendLine().AppendLine($"How to prepare: {service.PreparationNotes}");
         if (location.DirectionsUrl is not null) description.AppendLine().AppendLine($"Directions: {location.DirectionsUrl}");
         return description.AppendLine()
@@ -166,14 +166,15 @@ public class AppointmentEmails(IOptions<AppOptions> app, IOptions<SmtpOptions> s
     private static void AppendVisitNotesText(StringBuilder text, Service service, Location location)
     {
         if (location.DirectionsUrl is not null) text.AppendLine($"Directions: {location.DirectionsUrl}");
-        if (location.ArrivalNotes is not null) text.AppendLine().AppendLine($"Arrival and parking: {location.ArrivalNotes}");
+        if (location.ArrivalAndParking.Count > 0) text.AppendLine().AppendLine($"Arrival and parking: {string.Join(" ", location.ArrivalAndParking)}");
         if (service.PreparationNotes is not null) text.AppendLine().AppendLine($"How to prepare: {service.PreparationNotes}");
     }
 
     private static void AppendVisitNotesHtml(StringBuilder html, Service service, Location location)
     {
         if (location.DirectionsUrl is not null) html.Append($"<p><a href=\"{H(location.DirectionsUrl)}\">Directions</a></p>");
-        if (location.ArrivalNotes is not null) html.Append($"<h2 style=\"font-size:1rem\">Arrival and parking</h2><p>{H(location.ArrivalNotes)}</p>");
+        if (location.ArrivalAndParking.Count > 0)
+            html.Append("<h2 style=\"font-size:1rem\">Arrival and parking</h2>").AppendJoin("", location.ArrivalAndParking.Select(note => $"<p>{H(note)}</p>"));
         if (service.PreparationNotes is not null) html.Append($"<h2 style=\"font-size:1rem\">How to prepare</h2><p>{H(service.PreparationNotes)}</p>");
     }
 

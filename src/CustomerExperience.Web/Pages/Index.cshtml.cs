@@ -14,6 +14,6 @@ public class IndexModel(AppDbContext db, IOptions<AppOptions> options) : PageMod
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Locations = await db.Locations.AsNoTracking().OrderBy(l => l.Name).ToListAsync(cancellationToken);
+        Locations = await db.Locations.AsNoTracking().Where(l => l.IsActive).OrderBy(l => l.Name).ToListAsync(cancellationToken);
     }
 }

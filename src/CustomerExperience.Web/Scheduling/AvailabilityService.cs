@@ -12,7 +12,8 @@ namespace CustomerExperience.Web.Scheduling;
 /// (Booking:SetupCacheSeconds, 30 by default); visits are always read fresh, and the database constraint has
 /// the last word on double booking anyway.
 /// </summary>
-public class AvailabilityService(AppDbContext db, TimeProvider clock, IOptions<BookingRules> rules, IMemoryCache? cache = null)
+public class AvailabilityService(AppDbContext db, TimeProvider clock, IOptions<BookingRules> rules,
+    IMemoryCache? cache = null, SetupChanges? changes = null)
 {
     /// <summary>What does not change from one request to the next.</summary>
     public sealed record Setup(Service Service, Location Location, IReadOnlyList<ResourceCalendar> Resources);
@@ -29,6 +30,7 @@ public class AvailabilityService(AppDbContext db, TimeProvider clock, IOptions<B
         return await cache.GetOrCreateAsync(("availability-setup", serviceId, locationId), entry =>
         {
             entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(seconds);
+            if (changes is not null) entry.AddExpirationToken(changes.Token);
             return LoadSetupAsync(serviceId, locationId, ct);
         });
     }
@@ -36,7 +38,7 @@ public class AvailabilityService(AppDbContext db, TimeProvider clock, IOptions<B
     private async Task<Setup?> LoadSetupAsync(Guid serviceId, Guid locationId, CancellationToken ct)
     {
         var service = await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.Id == serviceId && s.IsActive, ct);
-        var location = await db.Locations.AsNoTracking().Include(l => l.Closures).FirstOrDefaultAsync(l => l.Id == locationId, ct);
+        var location = await db.Locations.AsNoTracking().Include(l => l.Closures).FirstOrDefaultAsync(l => l.Id == locationId && l.IsActive, ct);
         if (service is null || location is null) return null;
         var resources = await db.Resources.AsNoTracking()
             .Where(r => r.LocationId == locationId && r.IsActive && r.Services.Any(s => s.Id == serviceId))

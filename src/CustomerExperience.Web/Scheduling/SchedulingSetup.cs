@@ -8,6 +8,7 @@ public static class SchedulingSetup
     {
         builder.Services.AddOptions<BookingRules>().BindConfiguration(BookingRules.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<SetupChanges>();
         builder.Services.AddScoped<AvailabilityService>();
         builder.Services.AddScoped<Eligibility>();
         builder.Services.AddScoped<BookingService>();

@@ -40,6 +40,14 @@ public static class AuditActions
     public const string CaseReassigned = "case.reassigned";
     public const string CaseNoteAdded = "case.note-added";
     public const string CaseResolved = "case.resolved";
+    public const string LocationCreated = "setup.location-created";
+    public const string LocationChanged = "setup.location-changed";
+    public const string LocationDeactivated = "setup.location-deactivated";
+    public const string LocationActivated = "setup.location-activated";
+    public const string ServiceCreated = "setup.service-created";
+    public const string ServiceChanged = "setup.service-changed";
+    public const string ServiceDeactivated = "setup.service-deactivated";
+    public const string ServiceActivated = "setup.service-activated";
 
     /// <summary>Every <c>case.…</c> action starts with this; the customer timeline shows cases from the cases themselves.</summary>
     public const string CasePrefix = "case.";

@@ -11,6 +11,7 @@ public class ServiceConfiguration : IEntityTypeConfiguration<Service>
         builder.HasIndex(s => s.Slug).IsUnique();
         builder.Property(s => s.Description).HasMaxLength(2000);
         builder.Property(s => s.PreparationNotes).HasMaxLength(2000);
+        builder.Property(s => s.Version).IsRowVersion();
         builder.Ignore(s => s.Duration);
         builder.Ignore(s => s.Buffer);
     }

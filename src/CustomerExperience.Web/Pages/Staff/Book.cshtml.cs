@@ -183,7 +183,7 @@ public class BookModel(
             if (Customer is null) return NotFound();
         }
         Services = await db.Services.AsNoTracking().Where(s => s.IsActive).OrderBy(s => s.Name).ToListAsync(ct);
-        Locations = await db.Locations.AsNoTracking().OrderBy(l => l.Name).ToListAsync(ct);
+        Locations = await db.Locations.AsNoTracking().Where(l => l.IsActive).OrderBy(l => l.Name).ToListAsync(ct);
         if (ServiceId is null && LocationId is null) return null;
 
         var service = Services.FirstOrDefault(s => s.Id == ServiceId);
