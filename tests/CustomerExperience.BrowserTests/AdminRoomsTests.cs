@@ -47,8 +47,8 @@ public class AdminRoomsTests(LiveApp live)
         await page.GetByLabel("Room", new() { Exact = true }).CheckAsync();
         await Expect(page.Locator("#locationId option:checked")).ToHaveTextAsync(Location);
         await page.GetByLabel(serviceName).CheckAsync();
-        foreach (var day in new[] { "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday" })
-            await page.GetByLabel(day, new() { Exact = true }).FillAsync("08:00–12:00, 13:00–18:00");
+        foreach (var weekday in new[] { "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday" })
+            await page.GetByLabel(weekday, new() { Exact = true }).FillAsync("08:00–12:00, 13:00–18:00");
         await page.Locator("#save-room").ClickAsync();
         await page.WaitForURLAsync(new Regex(@"/staff/admin/rooms\?location="));
         await Expect(page.Locator("#rooms-done")).ToContainTextAsync($"Saved {roomName}.");
@@ -65,8 +65,7 @@ public class AdminRoomsTests(LiveApp live)
         await customer.GetByLabel(Location).CheckAsync();
         await customer.GetByRole(AriaRole.Button, new() { Name = "See free times" }).ClickAsync();
         await customer.WaitForURLAsync(new Regex(@"/book/time\?"));
-        var day = customer.Locator("ul.days a.day").Nth(2);
-        await day.ClickAsync();
+        await customer.Locator("ul.days a.day").Nth(2).ClickAsync();
         await customer.Locator("#times a.time").First.ClickAsync();
         await customer.WaitForURLAsync(new Regex(@"/book/details\?"));
         await customer.GetByLabel("Full name").FillAsync("Room Flow");
