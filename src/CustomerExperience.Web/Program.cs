@@ -51,6 +51,7 @@ builder.AddKiosk();
 builder.AddInsights();
 builder.AddRecovery();
 builder.AddPlacesSetup();
+builder.AddRoomsSetup();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 builder.Services.AddRazorPages(o => o.AddStaffPageRules());

@@ -37,6 +37,7 @@ public static class StaffTime
         AuditActions.VisitNoShow => "Marked as a no-show",
         AuditActions.VisitNextBooked => "Next visit booked at checkout",
         AuditActions.VisitPerformerChanged => "Performer corrected",
+        AuditActions.VisitAskedToRebook => "Asked to choose a new time",
         AuditActions.CustomerUpdated => "Details changed",
         AuditActions.CustomerMerged => "Merged with a duplicate customer",
         AuditActions.NoteAdded => "Note added",

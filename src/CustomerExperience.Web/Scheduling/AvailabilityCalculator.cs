@@ -77,6 +77,21 @@ public static class AvailabilityCalculator
     }
 
     /// <summary>
+    /// Whether a visit of [start, end) still has a place on this resource's calendar by the rules <see cref="FreeSlots"/>
+    /// offers times by: its local day (the location's zone) is closed neither for the location nor for the resource, and
+    /// one working period of that weekday holds it whole. Other visits and the booking notice are not considered.
+    /// </summary>
+    public static bool Fits(TimeZoneInfo zone, IReadOnlyList<DateRange> locationClosures, ResourceCalendar resource,
+        DateTimeOffset start, DateTimeOffset end)
+    {
+        var day = Location.DateIn(zone, start);
+        if (locationClosures.Any(c => c.Contains(day)) || resource.Closures.Any(c => c.Contains(day))) return false;
+        var local = new LocalDay(zone, day);
+        return resource.Hours.Any(h => h.Day == day.DayOfWeek
+            && start >= local.At(zone, h.Opens) && end <= local.At(zone, h.Closes, closing: true));
+    }
+
+    /// <summary>
     /// Whether [start, blockedUntil) meets any busy interval. <paramref name="taken"/> is sorted by end; a binary search
     /// finds the first interval ending after <paramref name="start"/>. The database keeps one resource's visits from
     /// overlapping, so checking forward from there until intervals start at or after the end is complete.
@@ -101,14 +116,9 @@ public static class AvailabilityCalculator
     /// </summary>
     private sealed class LocalDay
     {
-        public LocalDay(TimeZoneInfo zone, DateOnly date, int step)
+        public LocalDay(TimeZoneInfo zone, DateOnly date, int step) : this(zone, date)
         {
-            Date = date;
-            Start = ToInstant(zone, date, TimeOnly.MinValue, earliest: true);
-            End = ToInstant(zone, date.AddDays(1), TimeOnly.MinValue, earliest: true);
             var midnight = date.ToDateTime(TimeOnly.MinValue);
-            if (End - Start == TimeSpan.FromDays(1) && Start.Offset == End.Offset && !zone.IsAmbiguousTime(midnight))
-                FixedOffset = Start.Offset;
             for (var minutes = 0; minutes < 24 * 60; minutes += step)
             {
                 var local = midnight.AddMinutes(minutes);
@@ -123,6 +133,16 @@ public static class AvailabilityCalculator
             }
             if (FixedOffset is null)
                 Grid.Sort((x, y) => x.UtcDateTime.CompareTo(y.UtcDateTime)); // the repeated hour interleaves otherwise
+        }
+
+        /// <summary>The day without its grid, for placing working hours only.</summary>
+        public LocalDay(TimeZoneInfo zone, DateOnly date)
+        {
+            Date = date;
+            Start = ToInstant(zone, date, TimeOnly.MinValue, earliest: true);
+            End = ToInstant(zone, date.AddDays(1), TimeOnly.MinValue, earliest: true);
+            if (End - Start == TimeSpan.FromDays(1) && Start.Offset == End.Offset && !zone.IsAmbiguousTime(date.ToDateTime(TimeOnly.MinValue)))
+                FixedOffset = Start.Offset;
         }
 
         public DateOnly Date { get; }

@@ -51,6 +51,49 @@ public class AvailabilityService(AppDbContext db, TimeProvider clock, IOptions<B
             .ToList());
     }
 
+    /// <summary>Drops this node's cached set-up for these services at the location, after a change to its rooms, hours or closures.</summary>
+    public void Forget(IEnumerable<Guid> serviceIds, Guid locationId)
+    {
+        foreach (var serviceId in serviceIds)
+            cache?.Remove(("availability-setup", serviceId, locationId));
+    }
+
+    /// <summary>
+    /// Whether the set-up as committed now (not the cached copy) still has a place for a visit just written on this
+    /// resource. Called inside the booking's transaction: the KEY SHARE locks taken here wait for a set-up change in
+    /// progress, which holds the resource or location row FOR UPDATE while it saves and lists the visits it affects, and
+    /// that change in turn waits for this transaction. Either the change sees this visit, or this check sees the change.
+    /// </summary>
+    public async Task<bool> StillOpenAsync(Guid resourceId, Guid serviceId, Guid locationId, DateTimeOffset start, DateTimeOffset end, CancellationToken ct)
+    {
+        var locked = await db.Database.SqlQuery<Guid>($"""
+            SELECT r.id AS "Value" FROM cx.resources r JOIN cx.locations l ON l.id = r.location_id
+            WHERE r.id = {resourceId} AND l.id = {locationId}
+            FOR KEY SHARE OF r, l
+            """).ToListAsync(ct);
+        if (locked.Count == 0) return false;
+        var resource = await db.Resources.AsNoTracking().Where(r => r.Id == resourceId)
+            .Select(r => new { r.IsActive, Performs = r.Services.Any(s => s.Id == serviceId), r.Location!.TimeZoneId })
+            .SingleAsync(ct);
+        if (!resource.IsActive || !resource.Performs) return false;
+        var calendar = (await CalendarsAsync([resourceId], ct))[resourceId];
+        var closures = await LocationClosuresAsync(locationId, ct);
+        return AvailabilityCalculator.Fits(TimeZoneInfo.FindSystemTimeZoneById(resource.TimeZoneId), closures, calendar, start, end);
+    }
+
+    /// <summary>The calendars of these resources as committed now (hours and their own closures).</summary>
+    public async Task<Dictionary<Guid, ResourceCalendar>> CalendarsAsync(IReadOnlyCollection<Guid> resourceIds, CancellationToken ct)
+    {
+        var hours = (await db.WorkingHours.AsNoTracking().Where(h => resourceIds.Contains(h.ResourceId)).ToListAsync(ct)).ToLookup(h => h.ResourceId);
+        var closures = (await db.ResourceClosures.AsNoTracking().Where(c => resourceIds.Contains(c.ResourceId)).ToListAsync(ct)).ToLookup(c => c.ResourceId);
+        return resourceIds.ToDictionary(id => id, id => new ResourceCalendar(id, hours[id].ToList(),
+            closures[id].Select(c => new DateRange(c.From, c.To)).ToList()));
+    }
+
+    public async Task<List<DateRange>> LocationClosuresAsync(Guid locationId, CancellationToken ct) =>
+        await db.LocationClosures.AsNoTracking().Where(c => c.LocationId == locationId)
+            .Select(c => new DateRange(c.From, c.To)).ToListAsync(ct);
+
     /// <param name="ignoreAppointmentId">The visit being moved, when rescheduling: its own time is not in its way.</param>
     /// <param name="ignoreBookings">Every time the rules allow, taken or not: tells "taken" from "never bookable".</param>
     public async Task<IReadOnlyList<Slot>> GetSlotsAsync(Guid serviceId, Guid locationId, DateOnly from, int days,

@@ -98,6 +98,11 @@ public class BookingService(
             await transaction.RollbackAsync(ct);
             return new BookingOutcome.Taken(await AlternativesAsync(service, location, request.Start, null, ct));
         }
+        if (!await availability.StillOpenAsync(visit.ResourceId, service.Id, location.Id, visit.Start, visit.End, ct))
+        {
+            await transaction.RollbackAsync(ct);
+            return NoLongerOffered;
+        }
         var token = ManageToken.Issue(db, visit.Id, now);
         audit?.Invoke(visit);
         await db.SaveChangesAsync(ct);
@@ -147,11 +152,11 @@ public class BookingService(
             return new BookingOutcome.Closed($"This visit is {Describe(visit.Status)} and can no longer be changed.", visit);
         if (!staffOverride && visit.Start - now < rules.Value.ChangeCutoff)
             return new BookingOutcome.InsideCutoff(visit.Location!.Phone, rules.Value.ChangeCutoff);
-        if (start == visit.Start)
-            return BookingOutcome.Error("start", "That is already the time of your visit. Choose a different time.");
-
         var (slot, problem) = await FindSlotAsync(visit.Service!, visit.Location!, start, visit.Id, staff: staffOverride, ct);
         if (problem is not null) return problem;
+        // The same time is a move only when the visit's own room can no longer take it (closed, out of use).
+        if (start == visit.Start && slot!.FreeResourceIds.Contains(visit.ResourceId))
+            return BookingOutcome.Error("start", "That is already the time of your visit. Choose a different time.");
 
         // Keep the same room or machine when it is free: fewer surprises for the front desk.
         var resources = slot!.FreeResourceIds.OrderBy(id => id == visit.ResourceId ? 0 : 1).ToList();
@@ -166,6 +171,11 @@ public class BookingService(
         {
             await transaction.RollbackAsync(ct);
             return new BookingOutcome.Taken(await AlternativesAsync(visit.Service!, visit.Location!, start, visit.Id, ct));
+        }
+        if (!await availability.StillOpenAsync(visit.ResourceId, visit.ServiceId, visit.LocationId, visit.Start, visit.End, ct))
+        {
+            await transaction.RollbackAsync(ct);
+            return NoLongerOffered;
         }
         var fresh = ManageToken.Issue(db, visit.Id, now);
         audit?.Invoke(visit);
@@ -226,6 +236,10 @@ public class BookingService(
         if (!await outbox.EnqueueAsync(message, ct))
             throw new InvalidOperationException($"An email with the key {message.IdempotencyKey} was already queued.");
     }
+
+    /// <summary>The time was offered from a set-up that changed meanwhile (new hours, a closure, a room taken out of use).</summary>
+    private static readonly BookingOutcome NoLongerOffered =
+        BookingOutcome.Error("start", "That time is no longer offered: the clinic's hours changed meanwhile. Choose a time from the list.");
 
     /// <summary>A visit by id, with what its pages and emails show; null when there is none.</summary>
     public async Task<Appointment?> FindAsync(Guid visitId, CancellationToken ct) =>

@@ -11,6 +11,7 @@ public static class AuditActions
     public const string VisitNoShow = "visit.no-show";
     public const string VisitNextBooked = "visit.next-booked";
     public const string VisitPerformerChanged = "visit.performer-changed";
+    public const string VisitAskedToRebook = "visit.asked-to-rebook";
     public const string CustomerUpdated = "customer.updated";
     public const string CustomerMerged = "customer.merged";
     public const string NoteAdded = "customer.note-added";
@@ -34,6 +35,10 @@ public static class AuditActions
     public const string TwoFactorOn = "account.two-factor-on";
     public const string TwoFactorOff = "account.two-factor-off";
     public const string AccountDetailsChanged = "account.details-changed";
+    public const string RoomCreated = "setup.room-created";
+    public const string RoomChanged = "setup.room-changed";
+    public const string ClosureAdded = "setup.closure-added";
+    public const string ClosureRemoved = "setup.closure-removed";
     public const string CaseOpened = "case.opened";
     public const string CaseContacted = "case.contacted";
     public const string CaseChecklist = "case.checklist";
