@@ -40,6 +40,9 @@ public static class AuditActions
     public const string CaseReassigned = "case.reassigned";
     public const string CaseNoteAdded = "case.note-added";
     public const string CaseResolved = "case.resolved";
+    public const string TextChanged = "texts.changed";
+    public const string TextReset = "texts.reset";
+    public const string SurveyReworded = "texts.survey-reworded";
 
     /// <summary>Every <c>case.…</c> action starts with this; the customer timeline shows cases from the cases themselves.</summary>
     public const string CasePrefix = "case.";
