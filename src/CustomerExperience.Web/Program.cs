@@ -52,6 +52,7 @@ builder.AddInsights();
 builder.AddRecovery();
 builder.AddPlacesSetup();
 builder.AddRoomsSetup();
+builder.AddTexts();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 builder.Services.AddRazorPages(o => o.AddStaffPageRules());

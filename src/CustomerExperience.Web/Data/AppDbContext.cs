@@ -38,6 +38,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<CaseNote> CaseNotes => Set<CaseNote>();
     public DbSet<StaffLocation> StaffLocations => Set<StaffLocation>();
     public DbSet<Goal> Goals => Set<Goal>();
+    public DbSet<MessageText> MessageTexts => Set<MessageText>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -16,7 +16,7 @@ namespace CustomerExperience.Web.Delays;
 /// and the email asks customers to come at their booked time anyway. Clearing a delay sends nothing either.
 /// Safe to repeat at any time (the job does, every minute): a rerun finds nothing new to say.
 /// </summary>
-public class DelayNotifier(AppDbContext db, Outbox outbox, DelayEmails emails, ManageLinks links, TimeProvider clock)
+public class DelayNotifier(AppDbContext db, Outbox outbox, DelayEmails emails, MessageTexts texts, ManageLinks links, TimeProvider clock)
 {
     /// <summary>The job's entry: every location with a running delay, each in its own transaction. Returns emails queued.</summary>
     public async Task<int> NotifyAllAsync(CancellationToken ct)
@@ -83,6 +83,7 @@ public class DelayNotifier(AppDbContext db, Outbox outbox, DelayEmails emails, M
             .Where(n => delayIds.Contains(n.DelayId) && visitIds.Contains(n.AppointmentId))
             .ToListAsync(ct);
 
+        var template = await texts.ForAsync(MessageKinds.Delay, ct);
         var queued = 0;
         foreach (var visit in visits)
         {
@@ -93,7 +94,7 @@ public class DelayNotifier(AppDbContext db, Outbox outbox, DelayEmails emails, M
             if (told is { } minutes && delay.Minutes < minutes + DelayRules.RenotifyStep) continue;
 
             var token = ManageToken.New();
-            if (await outbox.EnqueueAsync(emails.Build(delay, visit, location, visit.Customer!, links.Url(token)), ct))
+            if (await outbox.EnqueueAsync(emails.Build(template, delay, visit, location, visit.Customer!, links.Url(token)), ct))
             {
                 ManageToken.Keep(db, visit.Id, token, now);
                 queued++;

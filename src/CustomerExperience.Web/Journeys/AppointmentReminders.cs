@@ -19,7 +19,8 @@ namespace CustomerExperience.Web.Journeys;
 /// for only if it is still as read, checked under its row lock (see <see cref="StillAsReadAsync"/>).</item>
 /// </list>
 /// </summary>
-public class AppointmentReminders(AppDbContext db, Outbox outbox, AppointmentEmails emails, ManageLinks links, TimeProvider clock)
+public class AppointmentReminders(
+    AppDbContext db, Outbox outbox, AppointmentEmails emails, MessageTexts texts, ManageLinks links, TimeProvider clock)
 {
     public const int BatchSize = 500;
 
@@ -67,12 +68,13 @@ public class AppointmentReminders(AppDbContext db, Outbox outbox, AppointmentEma
         // A customer merged away since the visits were read is missing here: that visit waits for the next run.
         var customers = await db.Customers.AsNoTracking().Where(c => customerIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
 
+        var template = await texts.ForAsync(MessageKinds.Reminder, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var unchanged = await StillAsReadAsync(fresh.Select(d => d.Visit).ToList(), ct);
         var reminders = fresh
             .Where(d => unchanged.Contains(d.Visit.Id) && customers.ContainsKey(d.Visit.CustomerId))
             .Select(d => (d.Visit, Token: ManageToken.New(), d.Offset))
-            .Select(r => (r.Visit, r.Token, Email: emails.Reminder(r.Visit, service, locations[r.Visit.LocationId],
+            .Select(r => (r.Visit, r.Token, Email: emails.Reminder(template, r.Visit, service, locations[r.Visit.LocationId],
                 customers[r.Visit.CustomerId], links.Url(r.Token), r.Offset)))
             .ToList();
         var added = await outbox.EnqueueManyAsync(reminders.Select(r => r.Email).ToList(), ct);

@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Net;
-using System.Text;
 using CustomerExperience.Web.Data;
 using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.Infrastructure;
@@ -36,7 +35,8 @@ public sealed class RecallOptions
 /// in one click. Keys: <c>recall:{customer}:{service}:{coveredFrom}:{n}</c>; safe to run at any frequency.
 /// </summary>
 public class EligibilityRecalls(
-    AppDbContext db, Outbox outbox, Unsubscribe unsubscribe, TimeProvider clock, IOptions<RecallOptions> options, IOptions<AppOptions> app)
+    AppDbContext db, Outbox outbox, MessageTexts texts, Unsubscribe unsubscribe, TimeProvider clock, IOptions<RecallOptions> options,
+    IOptions<AppOptions> app)
 {
     private sealed class LastVisit
     {
@@ -83,7 +83,8 @@ public class EligibilityRecalls(
                 foreach (var (visit, location, step) in due)
                 {
                     var coveredFrom = CoveredFrom(visit.Start, service.CoverageIntervalDays.Value, location.TimeZone);
-                    if (await outbox.EnqueueAsync(Message(customers[visit.CustomerId], service, location, coveredFrom, step!.Value), ct))
+                    var template = await texts.ForAsync(KindOf(step!.Value), ct);
+                    if (await outbox.EnqueueAsync(Message(template, customers[visit.CustomerId], service, location, coveredFrom, step.Value), ct))
                         queued++;
                 }
                 await transaction.CommitAsync(ct);
@@ -115,39 +116,30 @@ public class EligibilityRecalls(
         return today.DayNumber - lastStepDay.DayNumber > rules.FollowUpIntervalDays ? null : due;
     }
 
-    private EmailMessage Message(Customer customer, Service service, Location location, DateOnly coveredFrom, int step)
+    /// <summary>The recall (<paramref name="step"/> 0) or a follow-up, in <paramref name="template"/>'s words; always with its unsubscribe line.</summary>
+    public EmailMessage Message(MessageTemplate template, Customer customer, Service service, Location location, DateOnly coveredFrom, int step)
     {
-        var baseUrl = app.Value.PublicBaseUrl.TrimEnd('/');
-        var date = coveredFrom.ToString("dddd, MMMM d, yyyy", AppointmentEmails.Culture);
-        var bookUrl = $"{baseUrl}/book/time?serviceId={service.Id}&locationId={location.Id}&coveredFrom={coveredFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
+        var bookUrl = $"{app.Value.PublicBaseUrl.TrimEnd('/')}/book/time?serviceId={service.Id}&locationId={location.Id}&coveredFrom={coveredFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
         var unsubscribeUrl = unsubscribe.Url(customer.Id);
-        var opening = step == 0
-            ? $"your next {service.Name.ToLowerInvariant()} is covered by your insurance from {date}."
-            : $"a friendly reminder: your next {service.Name.ToLowerInvariant()} is covered from {date}, and you have not booked it yet.";
-        var text = new StringBuilder()
-            .AppendLine($"Hello {customer.Greeting},").AppendLine()
-            .AppendLine(char.ToUpperInvariant(opening[0]) + opening[1..]).AppendLine()
-            .AppendLine($"Book a covered time at {location.Name} (it takes about a minute): {bookUrl}").AppendLine()
-            .AppendLine($"Questions? Call {location.Phone}.").AppendLine()
-            .AppendLine($"Don't want these reminders? Unsubscribe: {unsubscribeUrl}").AppendLine()
-            .AppendLine(app.Value.ClinicName);
-        var html = $"""
-            {EmailHtml.Start}
-            <p>Hello {H(customer.Greeting)},</p>
-            <p>{H(char.ToUpperInvariant(opening[0]) + opening[1..])}</p>
-            <p><a href="{H(bookUrl)}" style="display:inline-block;padding:10px 16px;background:#0b5cab;color:#fff;text-decoration:none;border-radius:6px">Book a covered time at {H(location.Name)}</a></p>
-            <p>Questions? Call {H(location.Phone)}.</p>
-            <p style="color:#4a5568;font-size:.9em">Don't want these reminders? <a href="{H(unsubscribeUrl)}">Unsubscribe</a>.</p>
-            <p>{H(app.Value.ClinicName)}</p>{EmailHtml.End}
-            """;
-        // The subject names no service: it is visible on lock screens and in shared inboxes.
+        var values = new Dictionary<string, PlaceholderValue>
+        {
+            ["FirstName"] = customer.Greeting,
+            ["ClinicName"] = app.Value.ClinicName,
+            ["ServiceName"] = service.Name.ToLowerInvariant(),
+            ["CoveredFrom"] = coveredFrom.ToString("dddd, MMMM d, yyyy", AppointmentEmails.Culture),
+            ["CoveredFromShort"] = coveredFrom.ToString("MMMM d", AppointmentEmails.Culture),
+            ["LocationName"] = location.Name,
+            ["LocationPhone"] = location.Phone,
+            ["BookLink"] = new PlaceholderValue(bookUrl, $"Book a covered time at {location.Name}"),
+        };
+        var (text, html) = template.RenderBody(values, KindOf(step).Placeholders, Unsubscribe.Footer(unsubscribeUrl, "these reminders"));
         return new EmailMessage("recall", $"recall:{customer.Id}:{service.Id}:{coveredFrom:yyyy-MM-dd}:{step}", customer.Email, customer.FullName,
-            $"Your next visit is covered from {coveredFrom.ToString("MMMM d", AppointmentEmails.Culture)}", text.ToString(), html)
+            template.RenderSubject(values), text, html)
         {
             UnsubscribeUrl = unsubscribeUrl,
             CustomerId = customer.Id,
         };
     }
 
-    private static string H(string value) => WebUtility.HtmlEncode(value);
+    public static MessageKind KindOf(int step) => step == 0 ? MessageKinds.Recall : MessageKinds.RecallFollowUp;
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text;
 using CustomerExperience.Web.Data;
 using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.Infrastructure;
@@ -15,7 +13,7 @@ namespace CustomerExperience.Web.Journeys;
 /// skipped). Transactional, so sent whatever the customer's email preferences. The survey invitation is an email of
 /// its own (<see cref="Surveys.SurveyInvitations"/>). Key: <c>postvisit:{visit}</c>.
 /// </summary>
-public class PostVisitMessages(AppDbContext db, Outbox outbox, TimeProvider clock, IOptions<AppOptions> app)
+public class PostVisitMessages(AppDbContext db, Outbox outbox, MessageTexts texts, TimeProvider clock, IOptions<AppOptions> app)
 {
     /// <summary>Visits completed longer ago than this get no message (e.g. when the job was off for a long time).</summary>
     public static readonly TimeSpan Window = TimeSpan.FromDays(2);
@@ -32,10 +30,11 @@ public class PostVisitMessages(AppDbContext db, Outbox outbox, TimeProvider cloc
             .ToListAsync(ct);
         if (visits.Count == 0) return 0;
 
+        var template = await texts.ForAsync(MessageKinds.PostVisit, ct);
         var queued = 0;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         foreach (var visit in visits)
-            if (await outbox.EnqueueAsync(Message(visit), ct))
+            if (await outbox.EnqueueAsync(Message(template, visit), ct))
                 queued++;
         await transaction.CommitAsync(ct);
         return queued;
@@ -51,31 +50,27 @@ public class PostVisitMessages(AppDbContext db, Outbox outbox, TimeProvider cloc
         return (BusinessDays.Add(day, min, closures), BusinessDays.Add(day, max, closures));
     }
 
-    private EmailMessage Message(Appointment visit)
+    /// <summary>The message about <paramref name="visit"/> (its customer, service and location with closures loaded) in <paramref name="template"/>'s words.</summary>
+    public EmailMessage Message(MessageTemplate template, Appointment visit)
     {
         var customer = visit.Customer!;
-        var service = visit.Service!;
         var location = visit.Location!;
-
-        var results = ResultsWindow(visit, service, location) is var (from, to)
+        var results = ResultsWindow(visit, visit.Service!, location) is var (from, to)
             ? from == to
                 ? $"Your results will be ready on {Day(from)}."
                 : $"Your results will be ready between {Day(from)} and {Day(to)}."
             : null;
-
-        var text = new StringBuilder().AppendLine($"Hello {customer.Greeting},").AppendLine()
-            .AppendLine($"Thank you for visiting {location.Name} today.");
-        if (results is not null) text.AppendLine().AppendLine(results + " We will let you know how to see them; if anything needs a closer look, we will call you.");
-        text.AppendLine().AppendLine($"Questions? Call {location.Phone}.").AppendLine().AppendLine(app.Value.ClinicName);
-
-        var html = new StringBuilder()
-            .Append(EmailHtml.Start)
-            .Append($"<p>Hello {H(customer.Greeting)},</p><p>Thank you for visiting {H(location.Name)} today.</p>");
-        if (results is not null) html.Append($"<p><strong>{H(results)}</strong> We will let you know how to see them; if anything needs a closer look, we will call you.</p>");
-        html.Append($"<p>Questions? Call {H(location.Phone)}.</p><p>{H(app.Value.ClinicName)}</p>" + EmailHtml.End);
-
+        var values = new Dictionary<string, PlaceholderValue>
+        {
+            ["FirstName"] = customer.Greeting,
+            ["ClinicName"] = app.Value.ClinicName,
+            ["LocationName"] = location.Name,
+            ["LocationPhone"] = location.Phone,
+            ["Results"] = results,
+        };
+        var (text, html) = template.RenderBody(values, MessageKinds.PostVisit.Placeholders);
         return new EmailMessage("postvisit", $"postvisit:{visit.Id}", customer.Email, customer.FullName,
-            $"Thank you for visiting {location.Name}", text.ToString(), html.ToString())
+            template.RenderSubject(values), text, html)
         {
             CustomerId = customer.Id,
             AppointmentId = visit.Id,
@@ -83,6 +78,4 @@ public class PostVisitMessages(AppDbContext db, Outbox outbox, TimeProvider cloc
     }
 
     private static string Day(DateOnly day) => day.ToString("dddd, MMMM d", AppointmentEmails.Culture);
-
-    private static string H(string value) => WebUtility.HtmlEncode(value);
 }

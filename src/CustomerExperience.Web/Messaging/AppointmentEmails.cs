@@ -18,56 +18,25 @@ public class AppointmentEmails(IOptions<AppOptions> app, IOptions<SmtpOptions> s
 
     public enum Change { Booked, Rescheduled, Cancelled }
 
-    public EmailMessage Build(Change change, Appointment visit, Service service, Location location, Customer customer,
-        string manageToken, DateTimeOffset now)
+    /// <summary>Which words a change is told in: a visit the clinic booked for the customer says so.</summary>
+    public static MessageKind KindOf(Change change, Appointment visit) => change switch
     {
-        var when = FormatWhen(visit.Start, location);
-        var manageUrl = ManageUrl(manageToken);
-        var clinic = app.Value.ClinicName;
-        var (kind, subject, intro) = change switch
-        {
-            Change.Booked when visit.Source == BookingSource.Rebooking => ("confirmation",
-                $"We booked your next {service.CalendarTitle.ToLowerInvariant()}: {when}",
-                $"To keep you on schedule, we booked your next visit for you. If the time does not suit you, change or cancel it in one click: {manageUrl}"),
-            Change.Booked => ("confirmation", $"Booked: {service.CalendarTitle}, {when}", "Your visit is booked."),
-            Change.Rescheduled => ("rescheduled", $"New time: {service.CalendarTitle}, {when}", "Your visit has moved to a new time."),
-            _ => ("cancelled", $"Cancelled: {service.CalendarTitle}, {when}", "Your visit is cancelled. We hope to see you another time."),
-        };
+        Change.Booked when visit.Source == BookingSource.Rebooking => MessageKinds.Rebooked,
+        Change.Booked => MessageKinds.Booked,
+        Change.Rescheduled => MessageKinds.Rescheduled,
+        _ => MessageKinds.Cancelled,
+    };
+
+    public EmailMessage Build(MessageTemplate template, Change change, Appointment visit, Service service, Location location,
+        Customer customer, string manageToken, DateTimeOffset now)
+    {
         var cancelled = change == Change.Cancelled;
-
-        var text = new StringBuilder()
-            .AppendLine($"Hello {customer.Greeting},").AppendLine()
-            .AppendLine(intro).AppendLine()
-            .AppendLine($"What:  {service.Name}")
-            .AppendLine($"When:  {when} ({ZoneName(location, visit.Start)})")
-            .AppendLine($"Where: {location.Name}, {location.FullAddress}");
-        if (!cancelled)
-        {
-            AppendVisitNotesText(text, service, location);
-            text.AppendLine().AppendLine($"Reschedule or cancel: {manageUrl}");
-        }
-        else
-            text.AppendLine().AppendLine($"Book again: {app.Value.PublicBaseUrl.TrimEnd('/')}/book");
-        text.AppendLine().AppendLine($"Questions? Call {location.Name} on {location.Phone}.").AppendLine().AppendLine(clinic);
-
-        var html = new StringBuilder()
-            .Append(EmailHtml.Start)
-            .Append($"<p>Hello {H(customer.Greeting)},</p><p>{H(intro)}</p>")
-            .Append("<table role=\"presentation\" style=\"border-collapse:collapse\">")
-            .Append(Row("What", H(service.Name)))
-            .Append(Row("When", $"{H(when)} <span style=\"color:#4a5568\">({H(ZoneName(location, visit.Start))})</span>"))
-            .Append(Row("Where", $"{H(location.Name)}<br>{H(location.FullAddress)}"))
-            .Append("</table>");
-        if (!cancelled)
-        {
-            AppendVisitNotesHtml(html, service, location);
-            html.Append($"<p><a href=\"{H(manageUrl)}\" style=\"display:inline-block;padding:10px 16px;background:#0b5cab;color:#fff;text-decoration:none;border-radius:6px\">Reschedule or cancel</a></p>");
-        }
-        html.Append($"<p>Questions? Call {H(location.Name)} on <a href=\"tel:{H(location.Phone.Replace(" ", ""))}\">{H(location.Phone)}</a>.</p><p>{H(clinic)}</p>" + EmailHtml.End);
-
+        var values = Values(visit, service, location, customer, ManageUrl(manageToken), withNotes: !cancelled);
+        var (text, html) = template.RenderBody(values, KindOf(change, visit).Placeholders);
+        var kind = change switch { Change.Booked => "confirmation", Change.Rescheduled => "rescheduled", _ => "cancelled" };
         var invite = Invite(visit, service, location, customer, now, cancelled);
         return new EmailMessage(kind, $"{kind}:{visit.Id}:{visit.CalendarSequence}", customer.Email, customer.FullName,
-            subject, text.ToString(), html.ToString())
+            template.RenderSubject(values), text, html)
         {
             Ics = invite.ToIcs(),
             IcsMethod = cancelled ? "CANCEL" : "REQUEST",
@@ -76,39 +45,73 @@ public class AppointmentEmails(IOptions<AppOptions> app, IOptions<SmtpOptions> s
         };
     }
 
-    /// <summary>A reminder of a booked visit: transactional, so it goes out even to customers who opted out of marketing.</summary>
     /// <summary>The idempotency key of a visit's reminder: one per offset and calendar sequence.</summary>
     public static string ReminderKey(Appointment visit, int offsetMinutes) => $"reminder:{visit.Id}:{offsetMinutes}:{visit.CalendarSequence}";
 
-    public EmailMessage Reminder(Appointment visit, Service service, Location location, Customer customer, string manageUrl, int offsetMinutes)
+    /// <summary>A reminder of a booked visit: transactional, so it goes out even to customers who opted out of marketing.</summary>
+    public EmailMessage Reminder(MessageTemplate template, Appointment visit, Service service, Location location, Customer customer,
+        string manageUrl, int offsetMinutes)
     {
-        var when = FormatWhen(visit.Start, location);
-        var text = new StringBuilder()
-            .AppendLine($"Hello {customer.Greeting},").AppendLine()
-            .AppendLine($"A reminder of your visit: {service.Name}, {when} ({ZoneName(location, visit.Start)}).").AppendLine()
-            .AppendLine($"Where: {location.Name}, {location.FullAddress}");
-        AppendVisitNotesText(text, service, location);
-        text.AppendLine().AppendLine($"Need to change it? {manageUrl}");
-        text.AppendLine().AppendLine(app.Value.ClinicName);
-
-        var html = new StringBuilder()
-            .Append(EmailHtml.Start)
-            .Append($"<p>Hello {H(customer.Greeting)},</p><p>A reminder of your visit:</p>")
-            .Append("<table role=\"presentation\" style=\"border-collapse:collapse\">")
-            .Append(Row("What", H(service.Name)))
-            .Append(Row("When", $"{H(when)} <span style=\"color:#4a5568\">({H(ZoneName(location, visit.Start))})</span>"))
-            .Append(Row("Where", $"{H(location.Name)}<br>{H(location.FullAddress)}"))
-            .Append("</table>");
-        AppendVisitNotesHtml(html, service, location);
-        html.Append($"<p><a href=\"{H(manageUrl)}\">Reschedule or cancel</a></p>");
-        html.Append($"<p>{H(app.Value.ClinicName)}</p>" + EmailHtml.End);
-
+        var values = Values(visit, service, location, customer, manageUrl, withNotes: true);
+        var (text, html) = template.RenderBody(values, MessageKinds.Reminder.Placeholders);
         return new EmailMessage("reminder", ReminderKey(visit, offsetMinutes), customer.Email, customer.FullName,
-            $"Reminder: {service.CalendarTitle}, {when}", text.ToString(), html.ToString())
+            template.RenderSubject(values), text, html)
         {
             CustomerId = customer.Id,
             AppointmentId = visit.Id,
         };
+    }
+
+    /// <summary>The placeholders every email about one visit offers.</summary>
+    private Dictionary<string, PlaceholderValue> Values(Appointment visit, Service service, Location location, Customer customer,
+        string manageUrl, bool withNotes) => new()
+    {
+        ["FirstName"] = customer.Greeting,
+        ["ClinicName"] = app.Value.ClinicName,
+        ["CalendarTitle"] = service.CalendarTitle,
+        ["ServiceName"] = service.Name,
+        ["When"] = FormatWhen(visit.Start, location),
+        ["LocationName"] = location.Name,
+        ["LocationPhone"] = location.Phone,
+        ["VisitDetails"] = VisitDetails(visit, service, location, withNotes),
+        ["ManageLink"] = new PlaceholderValue(manageUrl, "Reschedule or cancel"),
+        ["BookLink"] = $"{app.Value.PublicBaseUrl.TrimEnd('/')}/book",
+    };
+
+    /// <summary>What, when, where, and (for a visit still to come) directions, arrival and parking, preparation.</summary>
+    private static PlaceholderValue VisitDetails(Appointment visit, Service service, Location location, bool withNotes)
+    {
+        var when = FormatWhen(visit.Start, location);
+        var zone = ZoneName(location, visit.Start);
+        var text = new StringBuilder()
+            .AppendLine($"What:  {service.Name}")
+            .AppendLine($"When:  {when} ({zone})")
+            .AppendLine($"Where: {location.Name}, {location.FullAddress}");
+        var html = new StringBuilder()
+            .Append("<table role=\"presentation\" style=\"border-collapse:collapse\">")
+            .Append(Row("What", H(service.Name)))
+            .Append(Row("When", $"{H(when)} <span style=\"color:#4a5568\">({H(zone)})</span>"))
+            .Append(Row("Where", $"{H(location.Name)}<br>{H(location.FullAddress)}"))
+            .Append("</table>");
+        if (withNotes)
+        {
+            if (location.DirectionsUrl is not null)
+            {
+                text.AppendLine($"Directions: {location.DirectionsUrl}");
+                html.Append($"<p><a href=\"{H(location.DirectionsUrl)}\">Directions</a></p>");
+            }
+            if (location.ArrivalAndParking.Count > 0)
+            {
+                text.AppendLine().AppendLine($"Arrival and parking: {string.Join(" ", location.ArrivalAndParking)}");
+                html.Append("<h2 style=\"font-size:1rem\">Arrival and parking</h2>").AppendJoin("", location.ArrivalAndParking.Select(note => $"<p>{H(note)}</p>"));
+            }
+            if (service.PreparationNotes is not null)
+            {
+                text.AppendLine().AppendLine($"How to prepare: {service.PreparationNotes}");
+                html.Append($"<h2 style=\"font-size:1rem\">How to prepare</h2><p>{H(service.PreparationNotes)}</p>");
+            }
+        }
+        return new PlaceholderValue(text.ToString(), Html: html.ToString());
     }
 
     /// <summary>
@@ -160,22 +163,6 @@ public class AppointmentEmails(IOptions<AppOptions> app, IOptions<SmtpOptions> s
         var zone = location.TimeZone;
         var name = zone.IsDaylightSavingTime(instant) ? zone.DaylightName : zone.StandardName;
         return $"{name}, UTC{ToLocal(instant, location):zzz}";
-    }
-
-    /// <summary>Directions, arrival and parking, preparation: what every email about an upcoming visit carries.</summary>
-    private static void AppendVisitNotesText(StringBuilder text, Service service, Location location)
-    {
-        if (location.DirectionsUrl is not null) text.AppendLine($"Directions: {location.DirectionsUrl}");
-        if (location.ArrivalAndParking.Count > 0) text.AppendLine().AppendLine($"Arrival and parking: {string.Join(" ", location.ArrivalAndParking)}");
-        if (service.PreparationNotes is not null) text.AppendLine().AppendLine($"How to prepare: {service.PreparationNotes}");
-    }
-
-    private static void AppendVisitNotesHtml(StringBuilder html, Service service, Location location)
-    {
-        if (location.DirectionsUrl is not null) html.Append($"<p><a href=\"{H(location.DirectionsUrl)}\">Directions</a></p>");
-        if (location.ArrivalAndParking.Count > 0)
-            html.Append("<h2 style=\"font-size:1rem\">Arrival and parking</h2>").AppendJoin("", location.ArrivalAndParking.Select(note => $"<p>{H(note)}</p>"));
-        if (service.PreparationNotes is not null) html.Append($"<h2 style=\"font-size:1rem\">How to prepare</h2><p>{H(service.PreparationNotes)}</p>");
     }
 
     private static string Row(string label, string valueHtml) =>

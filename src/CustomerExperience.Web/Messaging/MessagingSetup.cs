@@ -11,6 +11,7 @@ public static class MessagingSetup
             .Validate<IOptions<SmtpOptions>>(
                 (outbox, smtp) => outbox.Lease > 3 * TimeSpan.FromSeconds(smtp.Value.TimeoutSeconds),
                 "Outbox:Lease must be longer than three times Smtp:TimeoutSeconds, the longest one send may take.");
+        builder.Services.AddScoped<MessageTexts>();
         builder.Services.AddScoped<Outbox>();
         builder.Services.AddScoped<OutboxCommitHook>();
         builder.Services.AddSingleton<SmtpEmailSender>();

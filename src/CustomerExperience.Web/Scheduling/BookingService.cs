@@ -50,7 +50,7 @@ public sealed record BookingRequest(
 /// </summary>
 public class BookingService(
     AppDbContext db, AvailabilityService availability, Eligibility eligibility, Outbox outbox,
-    AppointmentEmails emails, TimeProvider clock, IOptions<BookingRules> rules)
+    AppointmentEmails emails, MessageTexts texts, TimeProvider clock, IOptions<BookingRules> rules)
 {
     private const string ExclusionViolation = "23P01";
 
@@ -107,7 +107,8 @@ public class BookingService(
         audit?.Invoke(visit);
         await db.SaveChangesAsync(ct);
 
-        await outbox.EnqueueAsync(emails.Build(AppointmentEmails.Change.Booked, visit, service, location, customer, token, now), ct);
+        var template = await texts.ForAsync(AppointmentEmails.KindOf(AppointmentEmails.Change.Booked, visit), ct);
+        await outbox.EnqueueAsync(emails.Build(template, AppointmentEmails.Change.Booked, visit, service, location, customer, token, now), ct);
         await transaction.CommitAsync(ct);
         return new BookingOutcome.Done(visit, location, token);
     }
@@ -232,7 +233,8 @@ public class BookingService(
     /// repeated key means two changes decided on the same state, which the row lock rules out.</summary>
     private async Task EnqueueChangeAsync(AppointmentEmails.Change change, Appointment visit, string token, DateTimeOffset now, CancellationToken ct)
     {
-        var message = emails.Build(change, visit, visit.Service!, visit.Location!, visit.Customer!, token, now);
+        var template = await texts.ForAsync(AppointmentEmails.KindOf(change, visit), ct);
+        var message = emails.Build(template, change, visit, visit.Service!, visit.Location!, visit.Customer!, token, now);
         if (!await outbox.EnqueueAsync(message, ct))
             throw new InvalidOperationException($"An email with the key {message.IdempotencyKey} was already queued.");
     }

@@ -53,6 +53,9 @@ public static class AuditActions
     public const string ServiceChanged = "setup.service-changed";
     public const string ServiceDeactivated = "setup.service-deactivated";
     public const string ServiceActivated = "setup.service-activated";
+    public const string TextChanged = "texts.changed";
+    public const string TextReset = "texts.reset";
+    public const string SurveyReworded = "texts.survey-reworded";
 
     /// <summary>Every <c>case.…</c> action starts with this; the customer timeline shows cases from the cases themselves.</summary>
     public const string CasePrefix = "case.";

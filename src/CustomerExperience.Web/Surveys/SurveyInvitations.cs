@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Net;
 using CustomerExperience.Web.Data;
 using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.Infrastructure;
@@ -25,7 +24,7 @@ public sealed class SurveyOptions
 /// customer who opted out gets none, and each one can be unsubscribed in one click. Key: <c>survey:{visit}</c>.
 /// </summary>
 public class SurveyInvitations(
-    AppDbContext db, Outbox outbox, SurveyLinks links, Unsubscribe unsubscribe, TimeProvider clock,
+    AppDbContext db, Outbox outbox, MessageTexts texts, SurveyLinks links, Unsubscribe unsubscribe, TimeProvider clock,
     IOptions<SurveyOptions> options, IOptions<AppOptions> app)
 {
     /// <summary>Visits whose delay ran out longer ago than this are not invited (the job was off for a long time).</summary>
@@ -52,52 +51,36 @@ public class SurveyInvitations(
                 .ToListAsync(ct);
             if (visits.Count == 0) return queued;
 
+            var template = await texts.ForAsync(MessageKinds.Survey, ct);
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var added = (await outbox.EnqueueManyAsync([.. visits.Select(Message)], ct)).Count;
+            var added = (await outbox.EnqueueManyAsync([.. visits.Select(v => Message(template, v))], ct)).Count;
             await transaction.CommitAsync(ct);
             queued += added;
             if (visits.Count < BatchSize || added == 0) return queued;
         }
     }
 
-    private EmailMessage Message(Appointment visit)
+    /// <summary>The invitation for <paramref name="visit"/> (its customer and location loaded) in <paramref name="template"/>'s words, with its unsubscribe line.</summary>
+    public EmailMessage Message(MessageTemplate template, Appointment visit)
     {
         var customer = visit.Customer!;
         var location = visit.Location!;
-        var surveyUrl = links.Url(visit.Id);
         var unsubscribeUrl = unsubscribe.Url(customer.Id);
-        var day = location.LocalDate(visit.CompletedAt!.Value).ToString("dddd, MMMM d", AppointmentEmails.Culture);
-        var until = location.LocalDate(visit.CompletedAt.Value + SurveyLinks.Lifetime).ToString("MMMM d", AppointmentEmails.Culture);
-
-        var text = $"""
-            Hello {customer.Greeting},
-
-            Thank you for visiting {location.Name} on {day}. How did we do? Seven quick questions, under a minute:
-            {surveyUrl}
-
-            Every answer is read by our team. The link works until {until}.
-
-            Don't want emails like this? Unsubscribe: {unsubscribeUrl}
-
-            {app.Value.ClinicName}
-            """;
-        var html = $"""
-            {EmailHtml.Start}
-            <p>Hello {H(customer.Greeting)},</p>
-            <p>Thank you for visiting {H(location.Name)} on {H(day)}. How did we do? Seven quick questions, under a minute.</p>
-            <p><a href="{H(surveyUrl)}" style="display:inline-block;padding:10px 16px;background:#0b5cab;color:#fff;text-decoration:none;border-radius:6px">Tell us how your visit went</a></p>
-            <p>Every answer is read by our team. The link works until {H(until)}.</p>
-            <p style="color:#4a5568;font-size:.9em">Don't want emails like this? <a href="{H(unsubscribeUrl)}">Unsubscribe</a>.</p>
-            <p>{H(app.Value.ClinicName)}</p>{EmailHtml.End}
-            """;
-        return new EmailMessage(Kind, $"survey:{visit.Id}", customer.Email, customer.FullName,
-            $"How was your visit to {location.Name}?", text, html)
+        var values = new Dictionary<string, PlaceholderValue>
+        {
+            ["FirstName"] = customer.Greeting,
+            ["ClinicName"] = app.Value.ClinicName,
+            ["LocationName"] = location.Name,
+            ["VisitDay"] = location.LocalDate(visit.CompletedAt!.Value).ToString("dddd, MMMM d", AppointmentEmails.Culture),
+            ["LinkEnds"] = location.LocalDate(visit.CompletedAt.Value + SurveyLinks.Lifetime).ToString("MMMM d", AppointmentEmails.Culture),
+            ["SurveyLink"] = new PlaceholderValue(links.Url(visit.Id), "Tell us how your visit went"),
+        };
+        var (text, html) = template.RenderBody(values, MessageKinds.Survey.Placeholders, Unsubscribe.Footer(unsubscribeUrl, "emails like this"));
+        return new EmailMessage(Kind, $"survey:{visit.Id}", customer.Email, customer.FullName, template.RenderSubject(values), text, html)
         {
             UnsubscribeUrl = unsubscribeUrl,
             CustomerId = customer.Id,
             AppointmentId = visit.Id,
         };
     }
-
-    private static string H(string value) => WebUtility.HtmlEncode(value);
 }

@@ -59,7 +59,7 @@ public class NextVisitRebookingTests : IAsyncLifetime
 
         await app.Services.GetRequiredService<OutboxDispatcher>().DeliverBatchAsync(default);
         var message = Assert.Single(await MailDev.WaitForAsync(email));
-        Assert.Equal("We booked your next clinic appointment: Wednesday, December 1, 2027 at 9:00 AM", message.GetProperty("subject").GetString());
+        Assert.Equal("We booked your next visit: Clinic appointment, Wednesday, December 1, 2027 at 9:00 AM", message.GetProperty("subject").GetString());
         Assert.Contains("we booked your next visit for you", message.GetProperty("text").GetString()!);
         Assert.Contains("/manage/", message.GetProperty("text").GetString()!);
         var ics = await IcalJs.ParseAsync(await MailDev.AttachmentAsync(message, "invite.ics"));

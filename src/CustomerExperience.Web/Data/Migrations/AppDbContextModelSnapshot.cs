@@ -789,6 +789,50 @@ namespace CustomerExperience.Web.Data.Migrations
                     b.ToTable("location_closures", "cx");
                 });
 
+            modelBuilder.Entity("CustomerExperience.Web.Domain.MessageText", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(5000)
+                        .HasColumnType("character varying(5000)")
+                        .HasColumnName("body");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("subject");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedById")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("updated_by_id");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Kind")
+                        .HasName("pk_message_texts");
+
+                    b.HasIndex("UpdatedById")
+                        .HasDatabaseName("ix_message_texts_updated_by_id");
+
+                    b.ToTable("message_texts", "cx");
+                });
+
             modelBuilder.Entity("CustomerExperience.Web.Domain.OutboundEmail", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2021,6 +2065,16 @@ namespace CustomerExperience.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_location_closures_locations_location_id");
+                });
+
+            modelBuilder.Entity("CustomerExperience.Web.Domain.MessageText", b =>
+                {
+                    b.HasOne("CustomerExperience.Web.Staff.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("UpdatedById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_message_texts_asp_net_users_updated_by_id");
                 });
 
             modelBuilder.Entity("CustomerExperience.Web.Domain.RecoveryCase", b =>
