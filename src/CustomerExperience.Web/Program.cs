@@ -11,6 +11,7 @@ using CustomerExperience.Web.Jobs;
 using CustomerExperience.Web.Kiosks;
 using CustomerExperience.Web.Messaging;
 using CustomerExperience.Web.Scheduling;
+using CustomerExperience.Web.Setup;
 using CustomerExperience.Web.Staff;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -49,6 +50,7 @@ builder.AddSurveys();
 builder.AddKiosk();
 builder.AddInsights();
 builder.AddRecovery();
+builder.AddCustomerImport();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 builder.Services.AddRazorPages(o => o.AddStaffPageRules());

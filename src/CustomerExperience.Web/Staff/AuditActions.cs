@@ -40,6 +40,9 @@ public static class AuditActions
     public const string CaseReassigned = "case.reassigned";
     public const string CaseNoteAdded = "case.note-added";
     public const string CaseResolved = "case.resolved";
+    public const string ImportUploaded = "import.uploaded";
+    public const string ImportStarted = "import.started";
+    public const string ImportFinished = "import.finished";
 
     /// <summary>Every <c>case.…</c> action starts with this; the customer timeline shows cases from the cases themselves.</summary>
     public const string CasePrefix = "case.";
