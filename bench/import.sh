@@ -24,7 +24,7 @@ sql() { psql -qtA -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$DB" -c "$1"; }
 # Nothing is mailed here; SMTP only has to be configured.
 app() {
   ConnectionStrings__Default="$CONN" Smtp__Host=127.0.0.1 Smtp__Port=1 Smtp__EnableSsl=false \
-  App__PublicBaseUrl="http://127.0.0.1:$APP_PORT" App__RunJobs=true App__SeedDemoData="$1" Logging__LogLevel__Default=Warning \
+  App__PublicBaseUrl="http://127.0.0.1:$APP_PORT" App__RunJobs="$2" App__SeedDemoData="$1" Logging__LogLevel__Default=Warning \
   ASPNETCORE_ENVIRONMENT=Production \
     dotnet "$CX_ROOT/src/CustomerExperience.Web/bin/Release/net10.0/CustomerExperience.Web.dll" --urls "http://127.0.0.1:$APP_PORT" \
     --contentRoot "$CX_ROOT/src/CustomerExperience.Web" >>"$LOG" 2>&1 &
@@ -34,8 +34,8 @@ stop() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null || true; }
 
 # First start: migrate and seed the demo clinic (its admin, locations and services), then stop.
 : >"$LOG"
-PID="$(app true)"
-cx_wait_port "$APP_PORT" 300 || cx_die "app did not start (see $LOG)"
+PID="$(app true false)"
+cx_wait_port "$APP_PORT" 900 || cx_die "app did not start (see $LOG)"
 stop "$PID"
 LOCATION="$(sql "SELECT id FROM cx.locations ORDER BY name LIMIT 1")"
 mapfile -t SERVICES < <(sql "SELECT id FROM cx.services WHERE is_active ORDER BY name LIMIT 2")
@@ -59,9 +59,9 @@ for ROWS in $SIZES; do
   }' >"$FILE"
   SIZE_MB="$(awk -v b="$(stat -c %s "$FILE")" 'BEGIN { printf "%.1f", b / 1048576 }')"
 
-  PID="$(app false)"
+  PID="$(app false true)"
   cx_on_exit "kill $PID 2>/dev/null"
-  cx_wait_port "$APP_PORT" 300 || cx_die "app did not start (see $LOG)"
+  cx_wait_port "$APP_PORT" 900 || cx_die "app did not start (see $LOG)"
   rm -f "$JAR"
   SIGNIN="$(curl -sS -b "$JAR" -c "$JAR" -o /dev/null -w '%{http_code} %{redirect_url}' --data-urlencode "email=admin@northside.example" \
     --data-urlencode "password=Admin-Demo-2026" --data-urlencode "__RequestVerificationToken=$(token /signin)" "$BASE/signin")"
