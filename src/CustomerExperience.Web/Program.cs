@@ -53,6 +53,7 @@ builder.AddRecovery();
 builder.AddPlacesSetup();
 builder.AddRoomsSetup();
 builder.AddTexts();
+builder.AddCustomerImport();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 builder.Services.AddRazorPages(o => o.AddStaffPageRules());

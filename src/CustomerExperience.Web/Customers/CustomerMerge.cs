@@ -34,6 +34,13 @@ public class CustomerMerge(AppDbContext db, Audit audit)
         var notes = await db.CustomerNotes.Where(n => n.CustomerId == mergedId).ExecuteUpdateAsync(s => s.SetProperty(n => n.CustomerId, keptId), ct);
         var emails = await db.OutboundEmails.Where(e => e.CustomerId == mergedId).ExecuteUpdateAsync(s => s.SetProperty(e => e.CustomerId, keptId), ct);
         var entries = await db.AuditEntries.Where(e => e.CustomerId == mergedId).ExecuteUpdateAsync(s => s.SetProperty(e => e.CustomerId, keptId), ct);
+        // One imported last visit per customer and service: the later of the two stays.
+        await db.Database.ExecuteSqlAsync($"""
+            DELETE FROM cx.past_visits p USING cx.past_visits other
+            WHERE p.service_id = other.service_id AND p.customer_id IN ({keptId}, {mergedId}) AND other.customer_id IN ({keptId}, {mergedId})
+              AND p.customer_id <> other.customer_id AND (p.visited_on, p.customer_id = {keptId}) < (other.visited_on, other.customer_id = {keptId})
+            """, ct);
+        await db.PastVisits.Where(v => v.CustomerId == mergedId).ExecuteUpdateAsync(s => s.SetProperty(v => v.CustomerId, keptId), ct);
 
         kept.PreferredName ??= merged.PreferredName;
         kept.Pronunciation ??= merged.Pronunciation;

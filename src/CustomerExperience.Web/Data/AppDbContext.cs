@@ -39,6 +39,11 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<StaffLocation> StaffLocations => Set<StaffLocation>();
     public DbSet<Goal> Goals => Set<Goal>();
     public DbSet<MessageText> MessageTexts => Set<MessageText>();
+    public DbSet<CustomerImport> CustomerImports => Set<CustomerImport>();
+    public DbSet<CustomerImportChunk> CustomerImportChunks => Set<CustomerImportChunk>();
+    public DbSet<CustomerImportRejection> CustomerImportRejections => Set<CustomerImportRejection>();
+    public DbSet<PastVisit> PastVisits => Set<PastVisit>();
+    public DbSet<Scheduling.CompletedVisit> CompletedVisits => Set<Scheduling.CompletedVisit>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -55,18 +55,17 @@ public class EligibilityRecalls(
 
         foreach (var service in services)
         {
-            // Each customer's last completed visit of the service, unless something later is already booked.
-            var candidates = await db.Database.SqlQuery<LastVisit>($"""
+            // Each customer's last completed visit of the service (an imported one too), unless something later is already booked.
+            var candidates = await db.Database.SqlQueryRaw<LastVisit>($$"""
                 SELECT DISTINCT ON (a.customer_id) a.customer_id, a.location_id, a.start
-                FROM cx.appointments a
+                FROM ({{CompletedVisit.Sql}}) a
                 JOIN cx.customers c ON c.id = a.customer_id AND NOT c.email_opt_out
-                WHERE a.service_id = {service.Id} AND a.status = 'Completed'
-                  AND a.start > {now - TimeSpan.FromDays(service.CoverageIntervalDays!.Value + rules.LeadDays + 400)}
+                WHERE a.service_id = {0} AND a.start > {1}
                   AND NOT EXISTS (SELECT 1 FROM cx.appointments later
                                   WHERE later.customer_id = a.customer_id AND later.service_id = a.service_id
                                     AND later.start > a.start AND later.status IN ('Booked', 'CheckedIn', 'Completed'))
                 ORDER BY a.customer_id, a.start DESC
-                """).ToListAsync(ct);
+                """, service.Id, now - TimeSpan.FromDays(service.CoverageIntervalDays!.Value + rules.LeadDays + 400)).ToListAsync(ct);
 
             foreach (var batch in candidates.Chunk(500))
             {

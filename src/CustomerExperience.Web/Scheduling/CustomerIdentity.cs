@@ -21,10 +21,13 @@ public static class CustomerIdentity
         var normalized = Customer.Normalize(details.Email);
         var candidates = await db.Customers.AsNoTracking()
             .Where(c => c.NormalizedEmail == normalized && c.DateOfBirth == dateOfBirth)
-            .OrderBy(c => c.CreatedAt)
             .ToListAsync(ct);
-        return candidates.FirstOrDefault(c => NamesCompatible(c.FullName, details.FullName));
+        return Pick(candidates, details.FullName);
     }
+
+    /// <summary>Among customers who share an email and a date of birth, the first on file whose name is compatible.</summary>
+    public static Customer? Pick(IEnumerable<Customer> sameEmailAndBirthDate, string fullName) =>
+        sameEmailAndBirthDate.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).FirstOrDefault(c => NamesCompatible(c.FullName, fullName));
 
     /// <summary>
     /// The same person's name as written on two occasions: equal once folded (case, accents, punctuation, spacing), or the

@@ -5,7 +5,8 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerExperience.Web.Scheduling;
 
 /// <summary>
-/// When insurance covers a service again: the last completed visit's local date plus the service's coverage
+/// When insurance covers a service again: the last completed visit's local date (an imported one too, see
+/// <see cref="CompletedVisit"/>) plus the service's coverage
 /// interval. A public form reveals it only for the customer its details identify (email, date of birth and name), so
 /// typing somebody's email address does not tell you when they last had a screening.
 /// </summary>
@@ -23,10 +24,10 @@ public class Eligibility(AppDbContext db, TimeProvider clock)
     public async Task<DateOnly?> CoveredFromAsync(Guid customerId, Service service, CancellationToken ct)
     {
         if (service.CoverageIntervalDays is not { } interval) return null;
-        var last = await db.Appointments.AsNoTracking()
-            .Where(a => a.CustomerId == customerId && a.ServiceId == service.Id && a.Status == AppointmentStatus.Completed)
-            .OrderByDescending(a => a.Start)
-            .Select(a => new { a.Start, a.Location!.TimeZoneId })
+        var last = await db.CompletedVisits
+            .Where(v => v.CustomerId == customerId && v.ServiceId == service.Id)
+            .OrderByDescending(v => v.Start)
+            .Join(db.Locations, v => v.LocationId, l => l.Id, (v, l) => new { v.Start, l.TimeZoneId })
             .FirstOrDefaultAsync(ct);
         if (last is null) return null;
 

@@ -56,6 +56,9 @@ public static class AuditActions
     public const string TextChanged = "texts.changed";
     public const string TextReset = "texts.reset";
     public const string SurveyReworded = "texts.survey-reworded";
+    public const string ImportUploaded = "import.uploaded";
+    public const string ImportStarted = "import.started";
+    public const string ImportFinished = "import.finished";
 
     /// <summary>Every <c>case.…</c> action starts with this; the customer timeline shows cases from the cases themselves.</summary>
     public const string CasePrefix = "case.";

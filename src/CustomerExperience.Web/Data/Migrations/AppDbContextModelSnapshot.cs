@@ -684,22 +684,11 @@ namespace CustomerExperience.Web.Data.Migrations
                         .HasColumnType("character varying(400)")
                         .HasColumnName("directions_url");
 
-                    b.Property<bool>("IsActive")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("boolean")
-                        .HasDefaultValue(true)
-                        .HasColumnName("is_active");
-
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)")
                         .HasColumnName("name");
-
-                    b.Property<string>("ParkingNotes")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
-                        .HasColumnName("parking_notes");
 
                     b.Property<string>("Phone")
                         .IsRequired()
@@ -735,12 +724,6 @@ namespace CustomerExperience.Web.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("time_zone_id");
-
-                    b.Property<uint>("Version")
-                        .IsConcurrencyToken()
-                        .ValueGeneratedOnAddOrUpdate()
-                        .HasColumnType("xid")
-                        .HasColumnName("xmin");
 
                     b.HasKey("Id")
                         .HasName("pk_locations");
@@ -787,50 +770,6 @@ namespace CustomerExperience.Web.Data.Migrations
                         .HasDatabaseName("ix_location_closures_location_id");
 
                     b.ToTable("location_closures", "cx");
-                });
-
-            modelBuilder.Entity("CustomerExperience.Web.Domain.MessageText", b =>
-                {
-                    b.Property<string>("Kind")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .HasColumnName("kind");
-
-                    b.Property<string>("Body")
-                        .IsRequired()
-                        .HasMaxLength(5000)
-                        .HasColumnType("character varying(5000)")
-                        .HasColumnName("body");
-
-                    b.Property<string>("Subject")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("subject");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("updated_at");
-
-                    b.Property<string>("UpdatedById")
-                        .IsRequired()
-                        .HasMaxLength(400)
-                        .HasColumnType("character varying(400)")
-                        .HasColumnName("updated_by_id");
-
-                    b.Property<uint>("Version")
-                        .IsConcurrencyToken()
-                        .ValueGeneratedOnAddOrUpdate()
-                        .HasColumnType("xid")
-                        .HasColumnName("xmin");
-
-                    b.HasKey("Kind")
-                        .HasName("pk_message_texts");
-
-                    b.HasIndex("UpdatedById")
-                        .HasDatabaseName("ix_message_texts_updated_by_id");
-
-                    b.ToTable("message_texts", "cx");
                 });
 
             modelBuilder.Entity("CustomerExperience.Web.Domain.OutboundEmail", b =>
@@ -1240,12 +1179,6 @@ namespace CustomerExperience.Web.Data.Migrations
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)")
                         .HasColumnName("slug");
-
-                    b.Property<uint>("Version")
-                        .IsConcurrencyToken()
-                        .ValueGeneratedOnAddOrUpdate()
-                        .HasColumnType("xid")
-                        .HasColumnName("xmin");
 
                     b.HasKey("Id")
                         .HasName("pk_services");
@@ -2065,16 +1998,6 @@ namespace CustomerExperience.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_location_closures_locations_location_id");
-                });
-
-            modelBuilder.Entity("CustomerExperience.Web.Domain.MessageText", b =>
-                {
-                    b.HasOne("CustomerExperience.Web.Staff.StaffUser", null)
-                        .WithMany()
-                        .HasForeignKey("UpdatedById")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_message_texts_asp_net_users_updated_by_id");
                 });
 
             modelBuilder.Entity("CustomerExperience.Web.Domain.RecoveryCase", b =>
