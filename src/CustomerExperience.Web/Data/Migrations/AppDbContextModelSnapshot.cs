@@ -366,6 +366,167 @@ namespace CustomerExperience.Web.Data.Migrations
                     b.ToTable("customers", "cx");
                 });
 
+            modelBuilder.Entity("CustomerExperience.Web.Domain.CustomerImport", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<string>("Encoding")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("encoding");
+
+                    b.Property<string>("Failure")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("failure");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("file_name");
+
+                    b.PrimitiveCollection<List<string>>("Headers")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("headers");
+
+                    b.Property<int>("Imported")
+                        .HasColumnType("integer")
+                        .HasColumnName("imported");
+
+                    b.Property<string>("Mapping")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)")
+                        .HasColumnName("mapping");
+
+                    b.Property<int>("Rejected")
+                        .HasColumnType("integer")
+                        .HasColumnName("rejected");
+
+                    b.Property<int>("RowsDone")
+                        .HasColumnType("integer")
+                        .HasColumnName("rows_done");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<int>("TotalRows")
+                        .HasColumnType("integer")
+                        .HasColumnName("total_rows");
+
+                    b.Property<int>("Unchanged")
+                        .HasColumnType("integer")
+                        .HasColumnName("unchanged");
+
+                    b.Property<int>("Updated")
+                        .HasColumnType("integer")
+                        .HasColumnName("updated");
+
+                    b.Property<DateTimeOffset>("UploadedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("uploaded_at");
+
+                    b.Property<string>("UploadedById")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("uploaded_by_id");
+
+                    b.Property<string>("UploadedByName")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("uploaded_by_name");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_customer_imports");
+
+                    b.HasIndex("UploadedAt")
+                        .HasDatabaseName("ix_customer_imports_uploaded_at");
+
+                    b.ToTable("customer_imports", "cx");
+                });
+
+            modelBuilder.Entity("CustomerExperience.Web.Domain.CustomerImportChunk", b =>
+                {
+                    b.Property<Guid>("ImportId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("import_id");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("data");
+
+                    b.HasKey("ImportId", "Number")
+                        .HasName("pk_customer_import_chunks");
+
+                    b.ToTable("customer_import_chunks", "cx");
+                });
+
+            modelBuilder.Entity("CustomerExperience.Web.Domain.CustomerImportRejection", b =>
+                {
+                    b.Property<Guid>("ImportId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("import_id");
+
+                    b.Property<int>("Row")
+                        .HasColumnType("integer")
+                        .HasColumnName("row");
+
+                    b.Property<string>("Columns")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("columns");
+
+                    b.Property<string>("Reasons")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("reasons");
+
+                    b.PrimitiveCollection<List<string>>("Values")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("values");
+
+                    b.HasKey("ImportId", "Row")
+                        .HasName("pk_customer_import_rejections");
+
+                    b.ToTable("customer_import_rejections", "cx");
+                });
+
             modelBuilder.Entity("CustomerExperience.Web.Domain.CustomerNote", b =>
                 {
                     b.Property<Guid>("Id")
@@ -684,11 +845,22 @@ namespace CustomerExperience.Web.Data.Migrations
                         .HasColumnType("character varying(400)")
                         .HasColumnName("directions_url");
 
+                    b.Property<bool>("IsActive")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(true)
+                        .HasColumnName("is_active");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)")
                         .HasColumnName("name");
+
+                    b.Property<string>("ParkingNotes")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("parking_notes");
 
                     b.Property<string>("Phone")
                         .IsRequired()
@@ -724,6 +896,12 @@ namespace CustomerExperience.Web.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("time_zone_id");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
 
                     b.HasKey("Id")
                         .HasName("pk_locations");
@@ -770,6 +948,50 @@ namespace CustomerExperience.Web.Data.Migrations
                         .HasDatabaseName("ix_location_closures_location_id");
 
                     b.ToTable("location_closures", "cx");
+                });
+
+            modelBuilder.Entity("CustomerExperience.Web.Domain.MessageText", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(5000)
+                        .HasColumnType("character varying(5000)")
+                        .HasColumnName("body");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("subject");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedById")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("updated_by_id");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Kind")
+                        .HasName("pk_message_texts");
+
+                    b.HasIndex("UpdatedById")
+                        .HasDatabaseName("ix_message_texts_updated_by_id");
+
+                    b.ToTable("message_texts", "cx");
                 });
 
             modelBuilder.Entity("CustomerExperience.Web.Domain.OutboundEmail", b =>
@@ -897,6 +1119,52 @@ namespace CustomerExperience.Web.Data.Migrations
                         .HasDatabaseName("ix_outbound_emails_status_next_attempt_at");
 
                     b.ToTable("outbound_emails", "cx");
+                });
+
+            modelBuilder.Entity("CustomerExperience.Web.Domain.PastVisit", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<Guid?>("ImportId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("import_id");
+
+                    b.Property<Guid>("LocationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("location_id");
+
+                    b.Property<Guid>("ServiceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("service_id");
+
+                    b.Property<DateOnly>("VisitedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("visited_on");
+
+                    b.HasKey("Id")
+                        .HasName("pk_past_visits");
+
+                    b.HasIndex("ImportId")
+                        .HasDatabaseName("ix_past_visits_import_id");
+
+                    b.HasIndex("LocationId")
+                        .HasDatabaseName("ix_past_visits_location_id");
+
+                    b.HasIndex("CustomerId", "ServiceId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_past_visits_customer_id_service_id");
+
+                    b.HasIndex("ServiceId", "VisitedOn")
+                        .HasDatabaseName("ix_past_visits_service_id_visited_on");
+
+                    b.ToTable("past_visits", "cx");
                 });
 
             modelBuilder.Entity("CustomerExperience.Web.Domain.RecoveryCase", b =>
@@ -1180,6 +1448,12 @@ namespace CustomerExperience.Web.Data.Migrations
                         .HasColumnType("character varying(400)")
                         .HasColumnName("slug");
 
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
                     b.HasKey("Id")
                         .HasName("pk_services");
 
@@ -1447,6 +1721,29 @@ namespace CustomerExperience.Web.Data.Migrations
                         .HasDatabaseName("ix_working_hours_resource_id");
 
                     b.ToTable("working_hours", "cx");
+                });
+
+            modelBuilder.Entity("CustomerExperience.Web.Scheduling.CompletedVisit", b =>
+                {
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<Guid>("LocationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("location_id");
+
+                    b.Property<Guid>("ServiceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("service_id");
+
+                    b.Property<DateTimeOffset>("Start")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("start");
+
+                    b.ToTable((string)null);
+
+                    b.ToSqlQuery("SELECT a.customer_id, a.service_id, a.location_id, a.start\nFROM cx.appointments a WHERE a.status = 'Completed'\nUNION ALL\nSELECT p.customer_id, p.service_id, p.location_id, (p.visited_on + TIME '12:00') AT TIME ZONE l.time_zone_id\nFROM cx.past_visits p JOIN cx.locations l ON l.id = p.location_id");
                 });
 
             modelBuilder.Entity("CustomerExperience.Web.Staff.StaffLocation", b =>
@@ -1896,6 +2193,26 @@ namespace CustomerExperience.Web.Data.Migrations
                         .HasConstraintName("fk_recovery_case_notes_recovery_cases_case_id");
                 });
 
+            modelBuilder.Entity("CustomerExperience.Web.Domain.CustomerImportChunk", b =>
+                {
+                    b.HasOne("CustomerExperience.Web.Domain.CustomerImport", null)
+                        .WithMany()
+                        .HasForeignKey("ImportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_customer_import_chunks_customer_imports_import_id");
+                });
+
+            modelBuilder.Entity("CustomerExperience.Web.Domain.CustomerImportRejection", b =>
+                {
+                    b.HasOne("CustomerExperience.Web.Domain.CustomerImport", null)
+                        .WithMany()
+                        .HasForeignKey("ImportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_customer_import_rejections_customer_imports_import_id");
+                });
+
             modelBuilder.Entity("CustomerExperience.Web.Domain.CustomerNote", b =>
                 {
                     b.HasOne("CustomerExperience.Web.Domain.Customer", null)
@@ -1998,6 +2315,46 @@ namespace CustomerExperience.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_location_closures_locations_location_id");
+                });
+
+            modelBuilder.Entity("CustomerExperience.Web.Domain.MessageText", b =>
+                {
+                    b.HasOne("CustomerExperience.Web.Staff.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("UpdatedById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_message_texts_asp_net_users_updated_by_id");
+                });
+
+            modelBuilder.Entity("CustomerExperience.Web.Domain.PastVisit", b =>
+                {
+                    b.HasOne("CustomerExperience.Web.Domain.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_past_visits_customers_customer_id");
+
+                    b.HasOne("CustomerExperience.Web.Domain.CustomerImport", null)
+                        .WithMany()
+                        .HasForeignKey("ImportId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_past_visits_customer_imports_import_id");
+
+                    b.HasOne("CustomerExperience.Web.Domain.Location", null)
+                        .WithMany()
+                        .HasForeignKey("LocationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_past_visits_locations_location_id");
+
+                    b.HasOne("CustomerExperience.Web.Domain.Service", null)
+                        .WithMany()
+                        .HasForeignKey("ServiceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_past_visits_services_service_id");
                 });
 
             modelBuilder.Entity("CustomerExperience.Web.Domain.RecoveryCase", b =>
