@@ -17,7 +17,7 @@ public class IndexModel : PageModel
         new("/staff/admin/services", "Services", "What can be booked: duration, buffer, coverage and recall intervals, reminders, preparation notes, results turnaround, calendar title.", true),
         new("/staff/admin/rooms", "Rooms and machines", "Where each service is performed, and their weekly hours with breaks.", false),
         new("/staff/admin/closures", "Closures and holidays", "Days a location is closed, and the visits booked on them.", false),
-        new("/staff/admin/texts", "Texts", "The subject and body of each email, and the survey questions.", false),
+        new("/staff/admin/texts", "Texts", "The subject and body of each email, and the survey questions.", true),
         new("/staff/admin/import", "Import customers", "Bring existing customers and their last visits from a CSV file.", false),
         new("/staff/accounts", "Staff accounts", "Names, roles and home locations of the staff.", false),
     ];
