@@ -270,9 +270,10 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
                          AND b.created_at > e.sent_at AND b.created_at <= e.sent_at + interval '30 days'))::int AS part,
                    count(*)::int AS whole, 0 AS extra
             FROM cx.outbound_emails e
+            -- The key names the service as text: matched against the (few) services, the visit is then found by index.
+            JOIN cx.services sv ON sv.id::text = split_part(e.idempotency_key, ':', 3)
             CROSS JOIN LATERAL (SELECT a.* FROM cx.appointments a
-                                WHERE a.customer_id = e.customer_id AND a.status = 'Completed' AND a.start < e.sent_at
-                                  AND a.service_id::text = split_part(e.idempotency_key, ':', 3)
+                                WHERE a.customer_id = e.customer_id AND a.service_id = sv.id AND a.status = 'Completed' AND a.start < e.sent_at
                                 ORDER BY a.start DESC LIMIT 1) a
             JOIN cx.locations l ON l.id = a.location_id
             WHERE e.kind = 'recall' AND e.status = 'Sent' {q.VisitRange("e.sent_at")} {q.VisitFilters("a")}
