@@ -99,7 +99,15 @@ public class AdminRoomsTests(LiveApp live)
             foreach (var (url, shot) in new[] { ("/staff/admin/rooms", "rooms"), ($"/staff/admin/rooms/{roomId}", "room"), ("/staff/admin/closures", "closures") })
             {
                 await page.GotoAsync(url);
-                Assert.Equal(0, await page.EvaluateAsync<int>("document.documentElement.scrollWidth - document.documentElement.clientWidth"));
+                // The page itself never scrolls sideways; the message names the elements that stick out (outside scrolling regions).
+                var overflow = await page.EvaluateAsync<int>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+                var wider = overflow <= 0 ? [] : await page.EvaluateAsync<string[]>("""
+                    () => [...document.querySelectorAll('body *')]
+                        .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+                        .filter(e => { for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) if (getComputedStyle(p).overflowX !== 'visible') return false; return true; })
+                        .slice(0, 8).map(e => `${e.tagName.toLowerCase()}#${e.id}.${e.className} → ${Math.round(e.getBoundingClientRect().right)}px`)
+                    """);
+                Assert.True(overflow <= 0, $"{url} scrolls sideways by {overflow}px at {width}px: {string.Join("; ", wider)}");
                 await Accessibility.AssertNoSeriousViolationsAsync(page);
                 await Shoot(page, $"{shot}-{name}");
             }
