@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using CustomerExperience.Web.Staff;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,6 +22,14 @@ public static partial class StaffSignIn
         if (user is null)
             throw new InvalidOperationException(string.Join("; ", errors));
         return email;
+    }
+
+    /// <summary>Creates an account named <paramref name="name"/>; returns its id (what visits and goals name).</summary>
+    public static async Task<string> CreateAccountIdAsync(IServiceProvider services, string role, string name)
+    {
+        var email = await CreateAccountAsync(services, role, name: name);
+        await using var scope = services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>().FindByEmailAsync(email))!.Id;
     }
 
     /// <summary>A client (cookies kept, redirects not followed) signed in as a new account with <paramref name="role"/>.</summary>

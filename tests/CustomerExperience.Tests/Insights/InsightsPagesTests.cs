@@ -2,7 +2,6 @@ using System.Net;
 using CustomerExperience.Tests.Infrastructure;
 using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.Staff;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -31,8 +30,8 @@ public class InsightsPagesTests : IAsyncLifetime
             TestServices = services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)),
         };
         seed = new InsightsSeed(app.Services, await TestClinic.SeedAsync(app.Services));
-        performer30 = await StaffIdAsync("Pat Thirty");
-        performer29 = await StaffIdAsync("Pip TwentyNine");
+        performer30 = await StaffSignIn.CreateAccountIdAsync(app.Services, StaffRoles.Clinician, "Pat Thirty");
+        performer29 = await StaffSignIn.CreateAccountIdAsync(app.Services, StaffRoles.Clinician, "Pip TwentyNine");
         for (var i = 0; i < 30; i++)
             await seed.AnsweredVisitAsync(new DateTimeOffset(2026, 6, 10, 8, 0, 0, Edt).AddMinutes(5 * i),
                 Scores(explained: i < 27 ? 5 : 4, recommend: 10), performedBy: performer30, comment: i == 0 ? "It was painful" : null);
@@ -43,13 +42,6 @@ public class InsightsPagesTests : IAsyncLifetime
         await seed.CaseAsync(new DateTimeOffset(2026, 6, 12, 9, 0, 0, Edt), CaseStatus.Resolved, TimeSpan.FromHours(3), RootCause.WaitTime);
         await seed.CaseAsync(new DateTimeOffset(2026, 6, 13, 9, 0, 0, Edt), CaseStatus.Resolved, TimeSpan.FromHours(3), RootCause.Billing);
         manager = await StaffSignIn.ClientAsync(app, StaffRoles.Manager);
-    }
-
-    private async Task<string> StaffIdAsync(string name)
-    {
-        var email = await StaffSignIn.CreateAccountAsync(app.Services, StaffRoles.Clinician, name: name);
-        await using var scope = app.Services.CreateAsyncScope();
-        return (await scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>().FindByEmailAsync(email))!.Id;
     }
 
     public async Task DisposeAsync() => await app.DisposeAsync();

@@ -2,7 +2,6 @@ using CustomerExperience.Tests.Infrastructure;
 using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.Insights;
 using CustomerExperience.Web.Staff;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
@@ -126,19 +125,12 @@ public class InsightsQueriesTests : IAsyncLifetime
         await seed.CaseAsync(Local(2026, 6, 30, 10), CaseStatus.Open, dueAt: Local(2026, 7, 2, 10));
 
         // The other location: one performer with 30 answered visits (27 top-box), one with 29.
-        performer30 = await StaffIdAsync(StaffRoles.Clinician, "Pat Thirty");
-        performer29 = await StaffIdAsync(StaffRoles.Clinician, "Pip TwentyNine");
+        performer30 = await StaffSignIn.CreateAccountIdAsync(app.Services, StaffRoles.Clinician, "Pat Thirty");
+        performer29 = await StaffSignIn.CreateAccountIdAsync(app.Services, StaffRoles.Clinician, "Pip TwentyNine");
         for (var i = 0; i < 30; i++)
             await other.AnsweredVisitAsync(Local(2026, 6, 10, 8).AddMinutes(5 * i), Scores(explained: i < 27 ? 5 : 4), performedBy: performer30);
         for (var i = 0; i < 29; i++)
             await other.AnsweredVisitAsync(Local(2026, 6, 11, 8).AddMinutes(5 * i), Scores(explained: 5), performedBy: performer29);
-    }
-
-    private async Task<string> StaffIdAsync(string role, string name)
-    {
-        var email = await StaffSignIn.CreateAccountAsync(app.Services, role, name: name);
-        await using var scope = app.Services.CreateAsyncScope();
-        return (await scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>().FindByEmailAsync(email))!.Id;
     }
 
     public async Task DisposeAsync() => await app.DisposeAsync();
