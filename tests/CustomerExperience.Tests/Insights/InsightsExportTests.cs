@@ -97,7 +97,9 @@ public class InsightsExportTests : IAsyncLifetime
                 ["channel"] = "Kiosk", ["partial"] = "no", ["seconds"] = "30", ["performed_by"] = "Pat Performer", ["checked_in_by"] = "Dee Desk",
                 ["booking"] = "5", ["reminders"] = "", ["welcome"] = "", ["wait"] = "2", ["explained"] = "", ["comfort"] = "", ["recommend"] = "10",
                 ["nps_category"] = "promoter", ["comment"] = "Lovely, thank you", ["contact_requested"] = "no", ["case"] = "",
-                ["customer"] = "Ada Lovelace", ["email"] = customerEmail, ["phone"] = "+1 212 555 0199",
+                ["customer"] = "Ada Lovelace", ["email"] = customerEmail,
+                // Escaped like any cell starting with +: a spreadsheet shows the number as text instead of computing it.
+                ["phone"] = "'+1 212 555 0199",
             }.Select(c => $"{c.Key}={c.Value}"), csv.Header.Select(h => $"{h}={ada[h]}"));
         var unhappy = csv.Rows[1];
         Assert.Equal(("Email", "1", "detractor", caseNumber.ToString(System.Globalization.CultureInfo.InvariantCulture)),
