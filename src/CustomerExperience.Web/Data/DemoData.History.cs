@@ -162,7 +162,7 @@ public partial class DemoData
                 {
                     var sent = RecallSentAt(visit, service, step, zone);
                     if (sent > now || (next is not null && next.CreatedAt <= sent)) break;
-                    db.Add(new OutboundEmail
+                    emails.Add(new OutboundEmail
                     {
                         Id = Guid.CreateVersion7(sent), Kind = "recall",
                         IdempotencyKey = $"recall:{customer.Id}:{service.Id}:{coveredFrom:yyyy-MM-dd}:{step}",

@@ -2,6 +2,9 @@ using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.Recovery;
 using CustomerExperience.Web.Staff;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Npgsql;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 namespace CustomerExperience.Web.Data;
 
@@ -73,19 +76,74 @@ public partial class DemoData(AppDbContext db, TimeProvider clock)
                 }
                 else if (start < now.AddMinutes(15))
                     CheckIn(visit, now.AddMinutes(-5));
-                db.Add(visit);
+                visits.Add(visit);
                 todays.Add(visit);
                 if (slot % 3 == 0)
                     AddPersonalTouches(customer, now);
             }
         }
-        db.AddRange(history);
+        visits.AddRange(history);
         await AddSurveysAndCasesAsync(history, todays, random, now, today, zone, cancellationToken);
         var all = history.Concat(todays).ToList();
         AddRecalls(all, customers.ToDictionary(c => c.Id), new[] { screening, diagnostic, boneDensity }.ToDictionary(s => s.Id), now, zone);
         AddGoals(riverside, today, now);
         await db.SaveChangesAsync(cancellationToken);
+        await CopyBulkAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    // The big tables go in by binary COPY after the rest is saved: tracking and inserting their tens of thousands of
+    // rows through EF took over a minute.
+    private readonly List<Appointment> visits = [];
+    private readonly List<SurveyResponse> responses = [];
+    private readonly List<RecoveryCase> cases = [];
+    private readonly List<OutboundEmail> emails = [];
+
+    private async Task CopyBulkAsync(CancellationToken cancellationToken)
+    {
+        foreach (var response in responses)
+            foreach (var answer in response.Answers)
+                answer.ResponseId = response.Id;
+        foreach (var recoveryCase in cases)
+            foreach (var note in recoveryCase.Notes)
+                note.CaseId = recoveryCase.Id;
+        await CopyAsync(visits, cancellationToken);
+        await CopyAsync(responses, cancellationToken);
+        await CopyAsync(responses.SelectMany(r => r.Answers), cancellationToken);
+        // In key order, as SaveChanges inserted them: the identity numbers cases the same way.
+        await CopyAsync(cases.OrderBy(c => c.Id), cancellationToken);
+        await CopyAsync(cases.SelectMany(c => c.Notes), cancellationToken);
+        await CopyAsync(emails, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="rows"/> into their table by binary COPY, in the seeding's transaction: every column of the
+    /// EF model (its names and value converters) but those the database fills in (row version, identity).
+    /// </summary>
+    private async Task CopyAsync<T>(IEnumerable<T> rows, CancellationToken cancellationToken) where T : class
+    {
+        var entity = db.Model.FindEntityType(typeof(T))!;
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var columns = entity.GetProperties()
+            .Where(p => p.ValueGenerated != ValueGenerated.OnAddOrUpdate && p.GetValueGenerationStrategy(table) == NpgsqlValueGenerationStrategy.None)
+            .Select(p => (Name: p.GetColumnName(table)!, Getter: p.GetGetter(), p.GetTypeMapping().Converter)).ToList();
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var writer = await connection.BeginBinaryImportAsync(
+            $"COPY \"{table.Schema}\".\"{table.Name}\" ({string.Join(", ", columns.Select(c => $"\"{c.Name}\""))}) FROM STDIN (FORMAT BINARY)",
+            cancellationToken);
+        foreach (var row in rows)
+        {
+            await writer.StartRowAsync(cancellationToken);
+            foreach (var (_, getter, converter) in columns)
+            {
+                var value = getter.GetClrValueUsingContainingEntity(row);
+                if (value is null)
+                    await writer.WriteNullAsync(cancellationToken);
+                else
+                    await writer.WriteAsync(converter is null ? value : converter.ConvertToProvider(value), cancellationToken);
+            }
+        }
+        await writer.CompleteAsync(cancellationToken);
     }
 
     /// <summary>The demo staff: who checks customers in at each location, and the clinician who performs the visits.</summary>
@@ -159,7 +217,7 @@ public partial class DemoData(AppDbContext db, TimeProvider clock)
         var lastTimeOfToday = todaysCustomers.Take(LastTimeUnhappy.Length)
             .Select(id => past.LastOrDefault(v => v.CustomerId == id)).OfType<Appointment>().ToList();
 
-        var cases = 0;
+        var demoCases = 0;
         var firstDay = today.AddDays(-364);
         var anonymousDays = Enumerable.Range(0, 365).Select(d => firstDay.AddDays(d))
             .Where(d => d.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && d < today).ToList();
@@ -172,9 +230,9 @@ public partial class DemoData(AppDbContext db, TimeProvider clock)
         foreach (var (visit, locationId, completed) in planned)
         {
             if (NewResponse(definition, visit, locationId, completed, random, now, today, zone) is not { } response) continue;
-            db.Add(response);
+            responses.Add(response);
             if (ServiceRecovery.WhyFollowUp(definition, response) is { } summary)
-                db.Add(AgedCase(response, summary, locations[locationId], random, now));
+                cases.Add(AgedCase(response, summary, locations[locationId], random, now));
         }
 
         var questions = definition.Questions.OrderBy(q => q.Position).ToList();
@@ -189,9 +247,9 @@ public partial class DemoData(AppDbContext db, TimeProvider clock)
                 Answers = [.. questions.Select((q, n) => new SurveyAnswer { QuestionKey = q.Key, Score = scores[n] })],
             };
             response.SubmittedAt = response.StartedAt.Value.AddSeconds(41);
-            db.Add(response);
+            responses.Add(response);
             if (ServiceRecovery.WhyFollowUp(definition, response) is { } summary)
-                db.Add(DemoCase(CaseSource.Survey, response, summary, locations[response.LocationId], cases++, now));
+                cases.Add(DemoCase(CaseSource.Survey, response, summary, locations[response.LocationId], demoCases++, now));
         }
 
         var complained = past.Last(v => !lastTimeOfToday.Contains(v) && !todaysCustomers.Contains(v.CustomerId));
@@ -200,7 +258,7 @@ public partial class DemoData(AppDbContext db, TimeProvider clock)
         complaint.AppointmentId = complained.Id;
         complaint.Comment = "Said at checkout that the waiting room was too cold and the magazines were years old.";
         complaint.OpenedById = team.Desk;
-        db.Add(complaint);
+        cases.Add(complaint);
     }
 
     /// <summary>The <paramref name="n"/>th demo case: resolved when n is 0 or 1, contacted when 2, open after that.</summary>
