@@ -2,19 +2,23 @@ using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.Recovery;
 using CustomerExperience.Web.Staff;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Npgsql;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 namespace CustomerExperience.Web.Data;
 
 /// <summary>
-/// A demo screening clinic: two locations, three services, rooms with weekday hours, holidays, and a few
-/// hundred customers with past visits, the care team and visit code of every visit that happened, survey answers
-/// and service-recovery cases. Deterministic, and seeded once: a second run changes nothing. The demo staff accounts
+/// A demo screening clinic: two locations, three services, rooms with weekday hours, holidays, and three thousand
+/// customers with two years of visits (see DemoData.History.cs), the care team and visit code of every visit that
+/// happened, a year of survey answers, service-recovery cases, recall emails and goals, all relative to today.
+/// Deterministic for a given day, and seeded once: a second run changes nothing. The demo staff accounts
 /// (<see cref="StaffAccounts.Demo"/>) are created first.
 /// </summary>
-public class DemoData(AppDbContext db, TimeProvider clock)
+public partial class DemoData(AppDbContext db, TimeProvider clock)
 {
     public const string Zone = "America/New_York";
-    private const int CustomerCount = 300;
+    private const int CustomerCount = ReturningCustomers + NewCustomers;
 
     private static readonly string[] FirstNames =
         ["Maria", "Aisha", "Chen", "Olivia", "Fatima", "Grace", "Sofia", "Priya", "Hannah", "Yuki", "Amara", "Elena",
@@ -45,25 +49,13 @@ public class DemoData(AppDbContext db, TimeProvider clock)
         var customers = Enumerable.Range(0, CustomerCount).Select(i => NewCustomer(i, random, now)).ToList();
         db.AddRange(customers);
 
-        var taken = new HashSet<(Guid Resource, DateOnly Day, int Slot)>();
         var today = Location.DateIn(zone, now);
         var mammography = resources.Where(r => r.Services.Contains(screening)).ToList();
-        var dexa = resources.Where(r => r.Services.Contains(boneDensity)).ToList();
-
-        foreach (var (customer, i) in customers.Select((c, i) => (c, i)))
-        {
-            // Spread last screenings over the past two years, so some customers are due for a recall now.
-            var daysAgo = 20 + random.Next(0, 700);
-            var room = mammography[i % mammography.Count];
-            AddPastVisit(customer, screening, room, today.AddDays(-daysAgo), random, taken, zone);
-            if (daysAgo > 400)
-                AddPastVisit(customer, screening, room, today.AddDays(-daysAgo + 365), random, taken, zone);
-            if (i % 5 == 0)
-                AddPastVisit(customer, boneDensity, dexa[i % dexa.Count], today.AddDays(-(30 + random.Next(0, 900))), random, taken, zone);
-        }
+        var history = AddHistory(customers, screening, boneDensity, resources, random, now, today, zone);
 
         // Today is a full day for the front desk (what already happened is checked in or completed), and the next
         // few days have visits too. Some customers carry the personal touches the visit panel shows.
+        var todays = new List<Appointment>();
         for (var day = 0; day < 4; day++)
         {
             var date = today.AddDays(day);
@@ -84,31 +76,74 @@ public class DemoData(AppDbContext db, TimeProvider clock)
                 }
                 else if (start < now.AddMinutes(15))
                     CheckIn(visit, now.AddMinutes(-5));
-                db.Add(visit);
+                visits.Add(visit);
+                todays.Add(visit);
                 if (slot % 3 == 0)
                     AddPersonalTouches(customer, now);
             }
         }
-        await AddSurveysAndCasesAsync(now, today, cancellationToken);
+        visits.AddRange(history);
+        await AddSurveysAndCasesAsync(history, todays, random, now, today, zone, cancellationToken);
+        var all = history.Concat(todays).ToList();
+        AddRecalls(all, customers.ToDictionary(c => c.Id), new[] { screening, diagnostic, boneDensity }.ToDictionary(s => s.Id), now, zone);
+        AddGoals(riverside, today, now);
         await db.SaveChangesAsync(cancellationToken);
+        await CopyBulkAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private void AddPastVisit(Customer customer, Service service, Resource resource, DateOnly date, Random random,
-        HashSet<(Guid, DateOnly, int)> taken, TimeZoneInfo zone)
+    // The big tables go in by binary COPY after the rest is saved: tracking and inserting their tens of thousands of
+    // rows through EF took over a minute.
+    private readonly List<Appointment> visits = [];
+    private readonly List<SurveyResponse> responses = [];
+    private readonly List<RecoveryCase> cases = [];
+    private readonly List<OutboundEmail> emails = [];
+
+    private async Task CopyBulkAsync(CancellationToken cancellationToken)
     {
-        while (date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
-            date = date.AddDays(-1);
-        var slot = random.Next(0, 12);
-        while (!taken.Add((resource.Id, date, slot)))
-            slot = (slot + 1) % 12;
-        // Twelve 40-minute slots from 08:00, skipping the lunch hour.
-        var time = new TimeOnly(8, 0).AddMinutes(slot * 40 + (slot >= 6 ? 40 : 0));
-        var start = ToUtc(date, time, zone);
-        var appointment = NewAppointment(customer, service, resource, start, start.AddDays(-20));
-        CheckIn(appointment, start.AddMinutes(-5));
-        appointment.Complete(start + service.Duration);
-        db.Add(appointment);
+        foreach (var response in responses)
+            foreach (var answer in response.Answers)
+                answer.ResponseId = response.Id;
+        foreach (var recoveryCase in cases)
+            foreach (var note in recoveryCase.Notes)
+                note.CaseId = recoveryCase.Id;
+        await CopyAsync(visits, cancellationToken);
+        await CopyAsync(responses, cancellationToken);
+        await CopyAsync(responses.SelectMany(r => r.Answers), cancellationToken);
+        // In key order, as SaveChanges inserted them: the identity numbers cases the same way.
+        await CopyAsync(cases.OrderBy(c => c.Id), cancellationToken);
+        await CopyAsync(cases.SelectMany(c => c.Notes), cancellationToken);
+        await CopyAsync(emails, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="rows"/> into their table by binary COPY, in the seeding's transaction: every column of the
+    /// EF model (its names and value converters) but those the database fills in (row version, identity).
+    /// </summary>
+    private async Task CopyAsync<T>(IEnumerable<T> rows, CancellationToken cancellationToken) where T : class
+    {
+        var entity = db.Model.FindEntityType(typeof(T))!;
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var columns = entity.GetProperties()
+            .Where(p => p.ValueGenerated != ValueGenerated.OnAddOrUpdate && p.GetValueGenerationStrategy(table) == NpgsqlValueGenerationStrategy.None)
+            .Select(p => (Name: p.GetColumnName(table)!, Getter: p.GetGetter(), p.GetTypeMapping().Converter)).ToList();
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var writer = await connection.BeginBinaryImportAsync(
+            $"COPY \"{table.Schema}\".\"{table.Name}\" ({string.Join(", ", columns.Select(c => $"\"{c.Name}\""))}) FROM STDIN (FORMAT BINARY)",
+            cancellationToken);
+        foreach (var row in rows)
+        {
+            await writer.StartRowAsync(cancellationToken);
+            foreach (var (_, getter, converter) in columns)
+            {
+                var value = getter.GetClrValueUsingContainingEntity(row);
+                if (value is null)
+                    await writer.WriteNullAsync(cancellationToken);
+                else
+                    await writer.WriteAsync(converter is null ? value : converter.ConvertToProvider(value), cancellationToken);
+            }
+        }
+        await writer.CompleteAsync(cancellationToken);
     }
 
     /// <summary>The demo staff: who checks customers in at each location, and the clinician who performs the visits.</summary>
@@ -157,79 +192,73 @@ public class DemoData(AppDbContext db, TimeProvider clock)
         visit.GiveVisitCode(code);
     }
 
-    private static readonly (int[] Scores, string? Comment, bool Contact)[] Answers =
+    /// <summary>What the two customers who come today said about their last visit, so the visit panel has something to say.</summary>
+    private static readonly (int[] Scores, string Comment, bool Contact)[] LastTimeUnhappy =
     [
-        ([5, 5, 5, 4, 5, 5, 10], "Lovely team, thank you.", false),
-        ([4, 5, 5, 5, 5, 5, 9], null, false),
         ([5, 4, 4, 2, 3, 4, 6], "Waited 40 minutes past my time and nobody told me why.", false),
-        ([5, 5, 5, 5, 4, 5, 10], null, false),
-        ([4, 4, 5, 4, 5, 5, 8], "The reminder with parking directions helped.", false),
         ([5, 5, 3, 4, 2, 3, 7], "Nobody explained what would happen next or when my results come.", true),
-        ([5, 5, 5, 5, 5, 5, 10], "Casey was so gentle.", false),
-        ([3, 4, 4, 4, 4, 4, 8], null, false),
-        ([5, 5, 4, 5, 5, 2, 4], "The changing room door would not lock.", false),
-        ([5, 5, 5, 4, 5, 5, 9], null, false),
     ];
 
     /// <summary>
-    /// Survey answers from the kiosk and by email on recent visits (a few unhappy, some questions skipped), two anonymous
-    /// kiosk answers, and the cases the unhappy ones opened: the older ones resolved, one contacted, the newest open.
-    /// Two customers who come today had an unhappy last visit, so the visit panel has something to say.
+    /// A year of survey answers from the kiosk and by email on the visits that happened (about six in ten answered), a
+    /// few anonymous kiosk answers on most days, and the cases the unhappy ones opened; a complaint logged at the desk.
     /// </summary>
-    private async Task AddSurveysAndCasesAsync(DateTimeOffset now, DateOnly today, CancellationToken cancellationToken)
+    private async Task AddSurveysAndCasesAsync(List<Appointment> history, List<Appointment> todays, Random random, DateTimeOffset now, DateOnly today,
+        TimeZoneInfo zone, CancellationToken cancellationToken)
     {
         var definition = await db.SurveyDefinitions.AsNoTracking().Include(d => d.Questions)
             .OrderByDescending(d => d.Version).FirstOrDefaultAsync(cancellationToken);
         if (definition is null || team.Manager is null) return;
-        var questions = definition.Questions.OrderBy(q => q.Position).ToList();
         var locations = db.ChangeTracker.Entries<Location>().Select(e => e.Entity).ToDictionary(l => l.Id);
-        var visits = db.ChangeTracker.Entries<Appointment>().Select(e => e.Entity)
-            .Where(v => v.Status == AppointmentStatus.Completed).OrderByDescending(v => v.Start).ToList();
 
         // Customers seen today: their last visit before today is where an earlier unhappy answer belongs.
-        var todays = visits.Where(v => locations[v.LocationId].LocalDate(v.Start) == today).Select(v => v.CustomerId).Distinct().ToList();
-        var lastTimeOfToday = todays.Take(2)
-            .Select(id => visits.FirstOrDefault(v => v.CustomerId == id && locations[v.LocationId].LocalDate(v.Start) < today)).OfType<Appointment>().ToList();
-        var recent = visits.Where(v => locations[v.LocationId].LocalDate(v.Start) < today && !todays.Contains(v.CustomerId))
-            .Where((_, i) => i % 2 == 0).Take(Answers.Length - 2);
-        var answered = lastTimeOfToday.Concat(recent).ToList();
+        var todaysCustomers = todays.Where(v => v.Status == AppointmentStatus.Completed).Select(v => v.CustomerId).Distinct().ToList();
+        var past = history.Where(v => v.Status == AppointmentStatus.Completed).OrderBy(v => v.Start).ToList();
+        var lastTimeOfToday = todaysCustomers.Take(LastTimeUnhappy.Length)
+            .Select(id => past.LastOrDefault(v => v.CustomerId == id)).OfType<Appointment>().ToList();
 
-        var cases = 0;
-        // Two kiosk answers are anonymous (no visit code typed).
-        var plan = answered.Select((v, i) => (Visit: (Appointment?)v, Answer: i < lastTimeOfToday.Count ? Answers[i == 0 ? 2 : 5] : Answers[i % Answers.Length]))
-            .Append((null, Answers[3])).Append((null, Answers[8])).ToList();
-        foreach (var ((visit, (scores, comment, contact)), i) in plan.Select((p, i) => (p, i)))
+        var demoCases = 0;
+        var firstDay = today.AddDays(-364);
+        var anonymousDays = Enumerable.Range(0, 365).Select(d => firstDay.AddDays(d))
+            .Where(d => d.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && d < today).ToList();
+        var planned = past.Where(v => LocalDay(v.Start, zone) >= firstDay && !lastTimeOfToday.Contains(v))
+            .Where(_ => random.NextDouble() < 0.62)
+            .Select(v => (Visit: (Appointment?)v, v.LocationId, Completed: v.CompletedAt!.Value))
+            .Concat(anonymousDays.SelectMany(d => locations.Keys.Where(_ => random.NextDouble() < 0.3)
+                .Select(l => (Visit: (Appointment?)null, LocationId: l, Completed: ToUtc(d, new TimeOnly(10, 0).AddMinutes(random.Next(0, 360)), zone)))))
+            .OrderBy(p => p.Completed).ToList();
+        foreach (var (visit, locationId, completed) in planned)
         {
-            var kiosk = visit is null || i % 3 == 1;
-            var completed = visit?.CompletedAt ?? now.AddDays(-2 - i);
-            var response = new SurveyResponse
-            {
-                Id = Guid.CreateVersion7(completed),
-                DefinitionVersion = definition.Version,
-                Channel = kiosk ? SurveyChannel.Kiosk : SurveyChannel.Email,
-                LocationId = visit?.LocationId ?? riversideId,
-                AppointmentId = visit?.Id,
-                CustomerId = visit?.CustomerId,
-                StartedAt = completed.AddMinutes(kiosk ? 4 : 5 * 60),
-                DurationSeconds = 18 + i * 3 % 14,
-                Comment = comment,
-                ContactRequested = contact,
-                Answers = [.. questions.Select((q, n) => new SurveyAnswer { QuestionKey = q.Key, Score = scores[n] })
-                    .Where((_, n) => (i + n) % 9 != 4)],
-            };
-            response.SubmittedAt = response.StartedAt.Value.AddSeconds(response.DurationSeconds.Value);
-            db.Add(response);
+            if (NewResponse(definition, visit, locationId, completed, random, now, today, zone) is not { } response) continue;
+            responses.Add(response);
             if (ServiceRecovery.WhyFollowUp(definition, response) is { } summary)
-                db.Add(DemoCase(CaseSource.Survey, response, summary, locations[response.LocationId], cases++, now));
+                cases.Add(AgedCase(response, summary, locations[locationId], random, now));
         }
 
-        var complained = visits.First(v => locations[v.LocationId].LocalDate(v.Start) < today && !answered.Contains(v));
-        var complaint = DemoCase(CaseSource.Complaint, null, "Complaint logged at the front desk", locations[complained.LocationId], cases, now);
+        var questions = definition.Questions.OrderBy(q => q.Position).ToList();
+        foreach (var (visit, (scores, comment, contact)) in lastTimeOfToday.Zip(LastTimeUnhappy))
+        {
+            var completed = visit.CompletedAt!.Value;
+            var response = new SurveyResponse
+            {
+                Id = Guid.CreateVersion7(completed), DefinitionVersion = definition.Version, Channel = SurveyChannel.Email,
+                LocationId = visit.LocationId, AppointmentId = visit.Id, CustomerId = visit.CustomerId,
+                StartedAt = completed.AddHours(5), DurationSeconds = 41, Comment = comment, ContactRequested = contact,
+                Answers = [.. questions.Select((q, n) => new SurveyAnswer { QuestionKey = q.Key, Score = scores[n] })],
+            };
+            response.SubmittedAt = response.StartedAt.Value.AddSeconds(41);
+            responses.Add(response);
+            if (ServiceRecovery.WhyFollowUp(definition, response) is { } summary)
+                cases.Add(DemoCase(CaseSource.Survey, response, summary, locations[response.LocationId], demoCases++, now));
+        }
+
+        var complained = past.Last(v => !lastTimeOfToday.Contains(v) && !todaysCustomers.Contains(v.CustomerId));
+        var complaint = DemoCase(CaseSource.Complaint, null, "Complaint logged at the front desk", locations[complained.LocationId], 3, now);
         complaint.CustomerId = complained.CustomerId;
         complaint.AppointmentId = complained.Id;
         complaint.Comment = "Said at checkout that the waiting room was too cold and the magazines were years old.";
         complaint.OpenedById = team.Desk;
-        db.Add(complaint);
+        cases.Add(complaint);
     }
 
     /// <summary>The <paramref name="n"/>th demo case: resolved when n is 0 or 1, contacted when 2, open after that.</summary>
@@ -317,11 +346,14 @@ public class DemoData(AppDbContext db, TimeProvider clock)
     private static Customer NewCustomer(int i, Random random, DateTimeOffset now)
     {
         var first = FirstNames[i % FirstNames.Length];
-        var last = LastNames[(i * 7) % LastNames.Length];
+        var last = LastNames[(i * 7 + i / FirstNames.Length) % LastNames.Length];
+        // Past every first and last name pairing, a middle initial keeps names apart.
+        var pairings = FirstNames.Length * LastNames.Length;
+        var middle = i < pairings ? "" : $"{"ABCDEFGHJKLMNPRSTW"[i / pairings % 18]}. ";
         return new Customer
         {
             Id = Guid.CreateVersion7(now),
-            FullName = $"{first} {last}",
+            FullName = $"{first} {middle}{last}",
             PreferredName = i % 4 == 0 ? first[..Math.Min(first.Length, 3)] : null,
             Email = $"{Slug(first)}.{Slug(last)}{i}@example.com",
             Phone = $"+1 212 555 {1000 + i:0000}",

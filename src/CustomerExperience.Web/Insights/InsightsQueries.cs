@@ -67,6 +67,50 @@ public sealed record CommentRow(
     Guid ResponseId, DateTimeOffset SubmittedAt, string LocationName, SurveyChannel Channel, string Comment,
     IReadOnlyList<(string Key, int Score)> Scores, bool Clinical, int? CaseNumber, RootCause? RootCause);
 
+/// <summary>A survey response as the export writes it; times are local at its location.</summary>
+public sealed class ResponseExportRow
+{
+    public DateOnly Day { get; init; }
+    public DateTime LocalTime { get; init; }
+    public string LocationName { get; init; } = "";
+    public string? ServiceName { get; init; }
+    public string Channel { get; init; } = "";
+    public bool IsPartial { get; init; }
+    public int? DurationSeconds { get; init; }
+    public string? PerformedBy { get; init; }
+    public string? CheckedInBy { get; init; }
+    /// <summary>"key:score" pairs, comma separated; a skipped question is not there.</summary>
+    public string? Scores { get; init; }
+    public string? Comment { get; init; }
+    public bool ContactRequested { get; init; }
+    public int? CaseNumber { get; init; }
+    public string? CustomerName { get; init; }
+    public string? CustomerEmail { get; init; }
+    public string? CustomerPhone { get; init; }
+
+    public Dictionary<string, int> Answers() => (Scores ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
+        .Select(p => p.Split(':')).ToDictionary(p => p[0], p => int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
+}
+
+/// <summary>A recovery case as the export writes it; times are local at its location.</summary>
+public sealed class CaseExportRow
+{
+    public int Number { get; init; }
+    public string Source { get; init; } = "";
+    public DateTime Opened { get; init; }
+    public DateTime Due { get; init; }
+    public DateTime? FirstContact { get; init; }
+    public DateTime? Resolved { get; init; }
+    public string Status { get; init; } = "";
+    public string? Owner { get; init; }
+    public string? RootCause { get; init; }
+    public string? Outcome { get; init; }
+    public string LocationName { get; init; } = "";
+    public string? CustomerName { get; init; }
+    public string? CustomerEmail { get; init; }
+    public string? CustomerPhone { get; init; }
+}
+
 /// <summary>
 /// Every figure of the insights pages, counted by Postgres (aggregates over the rows, never rows loaded to be
 /// counted). The filters become parameters of hand-written SQL; see <see cref="InsightsFilter"/> for what they mean.
@@ -460,6 +504,52 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
             r.RootCause is null ? null : Enum.Parse<RootCause>(r.RootCause))), total, page, pageSize);
     }
 
+    /// <summary>
+    /// Every response in the filter, oldest first, with its answers as "key:score" pairs, its visit's care team and the
+    /// case it opened, streamed. The customer's name and contact details only when <paramref name="withContacts"/>.
+    /// </summary>
+    public IAsyncEnumerable<ResponseExportRow> ResponseRows(InsightsFilter filter, bool withContacts)
+    {
+        var q = new Query(filter);
+        return q.Stream<ResponseExportRow>(db, $"""
+            WITH r AS ({q.Responses()})
+            SELECT r.day, r.local_time, l.name AS location_name, sv.name AS service_name, r.channel, r.is_partial, r.duration_seconds,
+                   pu.display_name AS performed_by, cu.display_name AS checked_in_by,
+                   (SELECT string_agg(s.question_key || ':' || s.score, ',') FROM cx.survey_answers s WHERE s.response_id = r.id) AS scores,
+                   r.comment, r.contact_requested, k.number AS case_number,
+                   {(withContacts ? "c.full_name AS customer_name, c.email AS customer_email, c.phone AS customer_phone" : "NULL AS customer_name, NULL AS customer_email, NULL AS customer_phone")}
+            FROM r JOIN cx.locations l ON l.id = r.location_id
+            LEFT JOIN cx.services sv ON sv.id = r.service_id
+            LEFT JOIN cx.staff_users pu ON pu.id = r.performed_by_id
+            LEFT JOIN cx.staff_users cu ON cu.id = r.checked_in_by_id
+            LEFT JOIN cx.recovery_cases k ON k.response_id = r.id
+            LEFT JOIN cx.customers c ON c.id = r.customer_id
+            ORDER BY r.submitted_at, r.id
+            """);
+    }
+
+    /// <summary>
+    /// The cases opened in the filter's period (location, service, staff and channel as on the dashboard's recovery
+    /// figures), oldest first, with local times at their location, streamed. Customer details only when <paramref name="withContacts"/>.
+    /// </summary>
+    public IAsyncEnumerable<CaseExportRow> CaseRows(InsightsFilter filter, bool withContacts)
+    {
+        var q = new Query(filter);
+        return q.Stream<CaseExportRow>(db, $"""
+            SELECT k.number, k.source, (k.opened_at AT TIME ZONE l.time_zone_id) AS opened, (k.due_at AT TIME ZONE l.time_zone_id) AS due,
+                   (k.first_contact_at AT TIME ZONE l.time_zone_id) AS first_contact, (k.resolved_at AT TIME ZONE l.time_zone_id) AS resolved,
+                   k.status, ou.display_name AS owner, k.root_cause, k.outcome, l.name AS location_name,
+                   {(withContacts ? "c.full_name AS customer_name, c.email AS customer_email, c.phone AS customer_phone" : "NULL AS customer_name, NULL AS customer_email, NULL AS customer_phone")}
+            FROM cx.recovery_cases k JOIN cx.locations l ON l.id = k.location_id
+            LEFT JOIN cx.appointments a ON a.id = k.appointment_id
+            LEFT JOIN cx.survey_responses sr ON sr.id = k.response_id
+            LEFT JOIN cx.staff_users ou ON ou.id = k.owner_id
+            LEFT JOIN cx.customers c ON c.id = k.customer_id
+            WHERE true {q.CaseFilters()} {q.VisitRange("k.opened_at")}
+            ORDER BY k.opened_at, k.number
+            """);
+    }
+
     /// <summary>The questions of the newest survey version, in order: figures follow questions by their stable key.</summary>
     public async Task<IReadOnlyList<SurveyQuestion>> CurrentQuestionsAsync(CancellationToken ct)
     {
@@ -519,7 +609,8 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
         /// <summary>The responses in the filter, with their local date (<c>day</c>) and the visit's care team.</summary>
         public string Responses() => $"""
             SELECT r.id, r.definition_version, r.location_id, r.channel, r.submitted_at, r.duration_seconds, r.is_partial, r.comment,
-                   (r.submitted_at AT TIME ZONE l.time_zone_id)::date AS day, a.performed_by_id, a.checked_in_by_id
+                   r.contact_requested, r.customer_id, (r.submitted_at AT TIME ZONE l.time_zone_id)::date AS day,
+                   (r.submitted_at AT TIME ZONE l.time_zone_id) AS local_time, a.service_id, a.performed_by_id, a.checked_in_by_id
             FROM cx.survey_responses r JOIN cx.locations l ON l.id = r.location_id
             LEFT JOIN cx.appointments a ON a.id = r.appointment_id
             WHERE r.submitted_at >= @from_utc AND r.submitted_at < @to_utc
@@ -549,11 +640,15 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
             return sql.ToString();
         }
 
-        public async Task<List<T>> Run<T>(AppDbContext db, string sql, CancellationToken ct)
+        public async Task<List<T>> Run<T>(AppDbContext db, string sql, CancellationToken ct) =>
+            await Stream<T>(db, sql).ToListAsync(ct);
+
+        /// <summary>The rows one by one as Postgres sends them, for exports too long to hold in memory.</summary>
+        public IAsyncEnumerable<T> Stream<T>(AppDbContext db, string sql)
         {
             // Each run gets its own parameter objects: Npgsql refuses one parameter in two commands.
             var copies = parameters.Select(p => (object)p.Clone()).ToArray();
-            return await db.Database.SqlQueryRaw<T>(sql, copies).ToListAsync(ct);
+            return db.Database.SqlQueryRaw<T>(sql, copies).AsAsyncEnumerable();
         }
     }
 }

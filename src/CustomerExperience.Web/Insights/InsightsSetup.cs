@@ -9,6 +9,7 @@ public static class InsightsSetup
                 "Insights:DigestTimeZone is not a known time zone id (e.g. America/New_York).")
             .ValidateOnStart();
         builder.Services.AddScoped<InsightsQueries>();
+        builder.Services.AddScoped<InsightsExport>();
         builder.Services.AddScoped<Goals>();
         builder.Services.AddScoped<WeeklyDigest>();
     }

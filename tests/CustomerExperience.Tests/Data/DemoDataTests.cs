@@ -1,6 +1,7 @@
 using CustomerExperience.Tests.Infrastructure;
 using CustomerExperience.Web.Data;
 using CustomerExperience.Web.Domain;
+using CustomerExperience.Web.Insights;
 using CustomerExperience.Web.Staff;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,6 +41,8 @@ public class DemoDataTests : IAsyncLifetime
         ["cases"] = await db.RecoveryCases.CountAsync(),
         ["case notes"] = await db.Set<CaseNote>().CountAsync(),
         ["notes"] = await db.CustomerNotes.CountAsync(),
+        ["recall emails"] = await db.OutboundEmails.CountAsync(e => e.Kind == "recall"),
+        ["goals"] = await db.Goals.CountAsync(),
     });
 
     [Fact]
@@ -100,5 +103,49 @@ public class DemoDataTests : IAsyncLifetime
         });
         Assert.All(cases, c => Assert.Equal(manager.Id, c.OwnerId));
         Assert.True(await QueryAsync(db => db.Locations.AnyAsync(l => l.ServiceRecoveryManagerId == manager.Id)));
+    }
+
+    [Fact]
+    public async Task The_dashboard_tells_its_story_Midtowns_wait_is_the_weak_spot_improved_lately_and_a_goal_is_nearly_met()
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var queries = scope.ServiceProvider.GetRequiredService<InsightsQueries>();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var riverside = (await db.Locations.SingleAsync(l => l.Slug == "riverside")).Id;
+        var midtown = (await db.Locations.SingleAsync(l => l.Slug == "midtown")).Id;
+        var today = Location.DateIn(TimeZoneInfo.FindSystemTimeZoneById(DemoData.Zone), TimeProvider.System.GetUtcNow());
+        var year = new InsightsFilter(today.AddDays(-363), today);
+        var fourWeeks = new InsightsFilter(today.AddDays(-27), today);
+        async Task<Satisfaction> At(InsightsFilter filter, Guid location) => await queries.SatisfactionAsync(filter with { LocationId = location }, default);
+        static double TopBox(Satisfaction s, string key) => s.Questions.Single(q => q.Key == key).TopBoxPercent.Value!.Value;
+
+        var midtownYear = await At(year, midtown);
+        Assert.True(TopBox(midtownYear, "wait") < TopBox(await At(year, riverside), "wait") - 20);
+        Assert.All(midtownYear.Questions.Where(q => q.Key != "wait"), q => Assert.True(q.TopBoxPercent.Value > TopBox(midtownYear, "wait") + 15, q.Key));
+        var beforeImprovement = new InsightsFilter(today.AddDays(-DemoData.MidtownWaitImprovedDaysAgo - 90), today.AddDays(-DemoData.MidtownWaitImprovedDaysAgo - 1));
+        var midtownLately = await At(fourWeeks, midtown);
+        Assert.True(TopBox(midtownLately, "wait") > TopBox(await At(beforeImprovement, midtown), "wait") + 10);
+        Assert.True(TopBox(midtownLately, "wait") < TopBox(await At(fourWeeks, riverside), "wait") - 5);
+
+        // Everyone on the demo care teams has a figure in the dashboard's default four weeks.
+        var staff = await queries.StaffAsync(fourWeeks, default);
+        Assert.Equal(["Casey Clinician", "Frankie Desk", "Morgan Manager"], staff.Where(s => !s.OverallTopBox.TooFew).Select(s => s.Name));
+        Assert.False((await At(fourWeeks, midtown)).OverallTopBox.TooFew);
+
+        var goals = await scope.ServiceProvider.GetRequiredService<Goals>().InForceAsync(today, default);
+        var explained = goals.Single(g => g.Goal.QuestionKey == "explained");
+        Assert.False(explained.Met);
+        Assert.InRange(explained.Actual.Value!.Value, (double)explained.Goal.Target - 4, (double)explained.Goal.Target - 0.01);
+        Assert.Contains(goals, g => g.Met == true);
+
+        var loyalty = await queries.LoyaltyAsync(year, default);
+        Assert.InRange(loyalty.Retention.Value!.Value, 80, 97);
+        Assert.InRange(loyalty.RecallConversion.Value!.Value, 5, 80);
+        Assert.InRange(loyalty.NextVisitBooked.Value!.Value, 20, 60);
+        Assert.InRange(loyalty.NoShowRate.Value!.Value, 1, 8);
+        Assert.InRange((await queries.LapsedAsync(fourWeeks, 1, 20, default)).Total, 10, 300);
+        var recovery = await queries.RecoveryAsync(year, default);
+        Assert.Equal(RootCause.WaitTime, recovery.RootCauses.GroupBy(r => r.Cause).MaxBy(g => g.Sum(r => r.Cases))!.Key);
+        Assert.InRange(recovery.Open, 1, 30);
     }
 }

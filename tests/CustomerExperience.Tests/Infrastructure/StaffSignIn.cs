@@ -24,7 +24,7 @@ public static partial class StaffSignIn
         return email;
     }
 
-    /// <summary>Creates an account like <see cref="CreateAccountAsync"/>; returns its user id.</summary>
+    /// <summary>Creates an account named <paramref name="name"/>; returns its id (what visits and goals name).</summary>
     public static async Task<string> CreateAccountIdAsync(IServiceProvider services, string role, string name)
     {
         var email = await CreateAccountAsync(services, role, name: name);

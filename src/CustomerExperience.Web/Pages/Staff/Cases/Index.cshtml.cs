@@ -52,6 +52,9 @@ public class IndexModel(AppDbContext db, CaseQueries queries, TimeProvider clock
     public string Link(CaseView view) =>
         $"/staff/cases?view={view.ToString().ToLowerInvariant()}" + (Place is null ? "" : $"&location={Uri.EscapeDataString(Place.Slug)}");
 
+    /// <summary>The insights export of cases, for the last year at the location shown.</summary>
+    public string ExportLink => "/staff/insights?handler=cases&period=year" + (Place is null ? "" : $"&location={Place.Id}");
+
     public static string Label(CaseView view) => view switch
     {
         CaseView.Open => "Open",

@@ -16,7 +16,7 @@ namespace CustomerExperience.Web.Pages.Staff.Insights;
 /// GET form (so a view can be bookmarked and shared), each with the change against the period before.
 /// </summary>
 [Authorize(Policy = StaffPolicies.Manager)]
-public class IndexModel(AppDbContext db, InsightsQueries queries, Goals goals, Audit audit, TimeProvider clock) : PageModel
+public class IndexModel(AppDbContext db, InsightsQueries queries, InsightsExport export, Goals goals, Audit audit, TimeProvider clock) : PageModel
 {
     public const int PageSize = 20;
     public const int MaxNote = 2000;
@@ -71,6 +71,31 @@ public class IndexModel(AppDbContext db, InsightsQueries queries, Goals goals, A
         await LoadFiguresAsync(ct);
         return Page();
     }
+
+    /// <summary>The survey responses of the filters in force as CSV (handler=responses).</summary>
+    public Task<IActionResult> OnGetResponsesAsync(CancellationToken ct) =>
+        CsvAsync("responses", (body, filter, withContacts) => export.WriteResponsesAsync(body, filter, withContacts, ct), ct);
+
+    /// <summary>The recovery cases opened in the period of the filters in force as CSV (handler=cases).</summary>
+    public Task<IActionResult> OnGetCasesAsync(CancellationToken ct) =>
+        CsvAsync("cases", (body, filter, withContacts) => export.WriteCasesAsync(body, filter, withContacts, ct), ct);
+
+    private async Task<IActionResult> CsvAsync(string what, Func<Stream, InsightsFilter, bool, Task> write, CancellationToken ct)
+    {
+        await LoadChoicesAsync(ct);
+        Filter = ReadFilter();
+        if (Errors.Count > 0)
+            return BadRequest(string.Join(Environment.NewLine, Errors.Select(e => $"{e.Key}: {e.Value}")));
+        Response.ContentType = "text/csv; charset=utf-8";
+        Response.Headers.ContentDisposition = $"attachment; filename=\"{InsightsExport.FileName(what, Filter)}\"";
+        // Customers' names and contact details may be in it: never kept by a browser or proxy cache.
+        Response.Headers.CacheControl = "no-store";
+        await write(Response.Body, Filter, User.IsInRole(StaffRoles.Admin));
+        return new EmptyResult();
+    }
+
+    /// <summary>The link that downloads the CSV of <paramref name="what"/> ("responses" or "cases") for the filters in force.</summary>
+    public string ExportLink(string what) => With(("handler", what), ("lapsedPage", null), ("commentsPage", null));
 
     /// <summary>"Called — note": the call goes on the customer's timeline as a note, like any note staff add.</summary>
     public async Task<IActionResult> OnPostCalledAsync(Guid customerId, Guid serviceId, string? note, CancellationToken ct)
