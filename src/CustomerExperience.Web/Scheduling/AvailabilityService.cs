@@ -51,13 +51,6 @@ public class AvailabilityService(AppDbContext db, TimeProvider clock, IOptions<B
             .ToList());
     }
 
-    /// <summary>Drops this node's cached set-up for these services at the location, after a change to its rooms, hours or closures.</summary>
-    public void Forget(IEnumerable<Guid> serviceIds, Guid locationId)
-    {
-        foreach (var serviceId in serviceIds)
-            cache?.Remove(("availability-setup", serviceId, locationId));
-    }
-
     /// <summary>
     /// Whether the set-up as committed now (not the cached copy) still has a place for a visit just written on this
     /// resource. Called inside the booking's transaction: the KEY SHARE locks taken here wait for a set-up change in

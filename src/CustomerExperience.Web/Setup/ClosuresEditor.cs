@@ -15,7 +15,7 @@ public sealed record ClosureForm(string? LocationId, string? ResourceId, string?
 /// availability calculator by the location's local date. Adding one is checked against the booked visits under the row
 /// lock of what closes (the location or the room), as <see cref="RoomsEditor"/> does for hours.
 /// </summary>
-public class ClosuresEditor(AppDbContext db, RoomsAffectedVisits affected, AvailabilityService availability, Audit audit, TimeProvider clock)
+public class ClosuresEditor(AppDbContext db, RoomsAffectedVisits affected, SetupChanges changes, Audit audit, TimeProvider clock)
 {
     public const int MaxReason = 120;
     public const int MaxDays = 366;
@@ -71,7 +71,7 @@ public class ClosuresEditor(AppDbContext db, RoomsAffectedVisits affected, Avail
             (lost.Count > 0 ? $"; {lost.Count} booked {(lost.Count == 1 ? "visit" : "visits")} affected" : ""));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        await ForgetAsync(location.Id, ct);
+        changes.Changed();
 
         var closed = room is null ? location.Name : $"The room booked for your visit at {location.Name}";
         return new SetupOutcome.Saved(id, lost, $"{closed} is closed that day ({reason}).");
@@ -86,7 +86,7 @@ public class ClosuresEditor(AppDbContext db, RoomsAffectedVisits affected, Avail
             db.LocationClosures.Remove(atLocation);
             audit.Record(AuditActions.ClosureRemoved, $"Reopened {location.Name} {Describe(new DateRange(atLocation.From, atLocation.To))} (was: {atLocation.Reason})");
             await db.SaveChangesAsync(ct);
-            await ForgetAsync(atLocation.LocationId, ct);
+            changes.Changed();
             return true;
         }
         if (await db.ResourceClosures.SingleOrDefaultAsync(c => c.Id == id, ct) is { } onRoom)
@@ -95,7 +95,7 @@ public class ClosuresEditor(AppDbContext db, RoomsAffectedVisits affected, Avail
             db.ResourceClosures.Remove(onRoom);
             audit.Record(AuditActions.ClosureRemoved, $"Reopened {room.Name} at {room.Location!.Name} {Describe(new DateRange(onRoom.From, onRoom.To))} (was: {onRoom.Reason})");
             await db.SaveChangesAsync(ct);
-            await ForgetAsync(room.LocationId, ct);
+            changes.Changed();
             return true;
         }
         return false;
@@ -104,9 +104,6 @@ public class ClosuresEditor(AppDbContext db, RoomsAffectedVisits affected, Avail
     public static string Describe(DateRange range) => range.From == range.To
         ? $"on {range.From.ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture)}"
         : $"from {range.From.ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture)} to {range.To.ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture)}";
-
-    private async Task ForgetAsync(Guid locationId, CancellationToken ct) =>
-        availability.Forget(await db.Services.Select(s => s.Id).ToListAsync(ct), locationId);
 
     private static DateOnly? Date(string? text) =>
         DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;

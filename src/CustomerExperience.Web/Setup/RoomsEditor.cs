@@ -26,7 +26,7 @@ public abstract record SetupOutcome
 /// and <see cref="AvailabilityService.StillOpenAsync"/>), so it either committed before the lock and is in the list, or it
 /// waits and then re-checks against the saved hours and is refused.
 /// </summary>
-public class RoomsEditor(AppDbContext db, RoomsAffectedVisits affected, AvailabilityService availability, Audit audit)
+public class RoomsEditor(AppDbContext db, RoomsAffectedVisits affected, SetupChanges changes, Audit audit)
 {
     /// <param name="shownStamp">The <see cref="RoomsForm.Stamp"/> of the room the form showed (null for a new room).</param>
     /// <param name="acknowledged">The visits the admin was shown and decided about; the change is saved only when they are
@@ -39,8 +39,6 @@ public class RoomsEditor(AppDbContext db, RoomsAffectedVisits affected, Availabi
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         Resource room;
         IReadOnlyList<Appointment> lost = [];
-        var servicesBefore = new List<Guid>();
-        Guid? locationBefore = null;
         if (id is { } existing)
         {
             await db.Database.ExecuteSqlAsync($"SELECT 1 FROM cx.resources WHERE id = {existing} FOR UPDATE", ct);
@@ -52,8 +50,6 @@ public class RoomsEditor(AppDbContext db, RoomsAffectedVisits affected, Availabi
             lost = await affected.ByRoomChangeAsync(room, values, ct);
             if (!lost.Select(v => v.Id).ToHashSet().SetEquals(acknowledged) && lost.Count > 0)
                 return new SetupOutcome.Confirm(lost, ListChanged: acknowledged.Count > 0);
-            servicesBefore = room.Services.Select(s => s.Id).ToList();
-            locationBefore = room.LocationId;
             db.WorkingHours.RemoveRange(room.WorkingHours);
         }
         else
@@ -77,8 +73,7 @@ public class RoomsEditor(AppDbContext db, RoomsAffectedVisits affected, Availabi
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
 
-        availability.Forget(servicesBefore.Concat(values.ServiceIds).Distinct(), values.LocationId);
-        if (locationBefore is { } before && before != values.LocationId) availability.Forget(servicesBefore, before);
+        changes.Changed();
         var reason = values.Active
             ? "Our opening hours have changed and no longer include that time."
             : "The room booked for your visit is no longer available.";
