@@ -10,12 +10,21 @@ namespace CustomerExperience.Web.Messaging;
 public class MessageTexts(AppDbContext db, ILogger<MessageTexts> logger)
 {
     private Dictionary<string, MessageTemplate>? overrides;
+    private readonly Dictionary<string, MessageTemplate> resolved = [];
 
     public async Task<MessageTemplate> ForAsync(MessageKind kind, CancellationToken ct)
     {
+        // Jobs ask once per email; the clinic's text is read, checked (and any warning logged) once per kind and scope.
+        if (resolved.TryGetValue(kind.Key, out var known))
+            return known;
         overrides ??= await db.MessageTexts.AsNoTracking()
             .ToDictionaryAsync(t => t.Kind, t => new MessageTemplate(t.Subject, t.Body), ct);
-        if (overrides.GetValueOrDefault(kind.Key) is not { } own)
+        return resolved[kind.Key] = Resolve(kind, overrides.GetValueOrDefault(kind.Key));
+    }
+
+    private MessageTemplate Resolve(MessageKind kind, MessageTemplate? own)
+    {
+        if (own is null)
             return kind.Default;
         // Checked on save; checked again in case a later version of the app offers different placeholders.
         if (MessageTemplate.Check(own.Subject, own.Body, kind.Placeholders).Count == 0)
