@@ -14,7 +14,7 @@ return args.FirstOrDefault() switch
     "load" => await Load.RunAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), TimeSpan.FromSeconds(double.Parse(args[3], CultureInfo.InvariantCulture))),
     "book" => await Book.RunAsync(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture), int.Parse(args[5], CultureInfo.InvariantCulture)),
     "kestrel" => await Ceiling.ServeAsync(int.Parse(args[1], CultureInfo.InvariantCulture)),
-    "seed-reminders" => await Seed.RemindersAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
+    "seed-reminders" => await Seed.RemindersAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture)),
     "smtp-push" => await SmtpCeiling.PushAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
     "confirm" => await Confirmations.RunAsync(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture), int.Parse(args[5], CultureInfo.InvariantCulture)),
     "page" => await PageLoad.RunAsync(args[1], args[2], args[3], args[4], int.Parse(args[5], CultureInfo.InvariantCulture), int.Parse(args[6], CultureInfo.InvariantCulture)),
@@ -28,7 +28,7 @@ static int Usage()
                bench load <url> <concurrency> <seconds>
                bench book <base-url> <service-id> <location-id> <clients> <bookings>
                bench kestrel <port>
-               bench seed-reminders <connection-string> <customers> <due-visits>
+               bench seed-reminders <connection-string> <customers> <due-visits> <lead-seconds>
                bench smtp-push <host> <port> <messages>
                bench confirm <base-url> <service-id> <location-id> <smtp-sink-port> <bookings>
                bench page <base-url> <staff-email> <password> <path> <warm-ups> <requests>
@@ -99,7 +99,12 @@ static partial class Seed
 static partial class Seed
 {
     /// <summary><paramref name="customers"/> customers; <paramref name="due"/> of them have a visit in 10 hours (one room each), booked long ago: every one is due its one-day reminder now.</summary>
-    public static async Task<int> RemindersAsync(string connectionString, int customers, int due)
+    /// <summary>
+    /// <paramref name="due"/> booked visits whose 24-hour reminder falls due at one instant <paramref name="leadSeconds"/>
+    /// from now (the service's other offset, 2 hours, is later), among <paramref name="customers"/> customers. Prints
+    /// that instant as Unix seconds, so the benchmark can start its clock there with the app already running.
+    /// </summary>
+    public static async Task<int> RemindersAsync(string connectionString, int customers, int due, int leadSeconds)
     {
         await using var data = NpgsqlDataSource.Create(connectionString);
         await using var connection = await data.OpenConnectionAsync();
@@ -108,7 +113,7 @@ static partial class Seed
             VALUES ('00000000-0000-7000-8000-00000000d001', 'remind', 'Reminder Center', '1 Bench St', 'New York', 'NY', '10001', 'America/New_York',
                     '+1 212 555 0000', 'https://maps.example/bench', 'Park behind the building.');
             INSERT INTO cx.services (id, slug, name, duration_minutes, buffer_minutes, reminder_offsets_minutes, calendar_title, is_active, preparation_notes)
-            VALUES ('00000000-0000-7000-8000-00000000d002', 'remind-visit', 'Reminder visit', 30, 0, '{10080,1440,120}', 'Clinic appointment', true,
+            VALUES ('00000000-0000-7000-8000-00000000d002', 'remind-visit', 'Reminder visit', 30, 0, '{1440,120}', 'Clinic appointment', true,
                     'Please do not use deodorant on the day.');
             INSERT INTO cx.customers (id, full_name, email, normalized_email, preferred_time_of_day, email_opt_out, created_at)
             SELECT gen_random_uuid(), 'Customer ' || n, 'c' || n || '@remind.example', 'c' || n || '@remind.example', 'Any', false, now()
@@ -118,16 +123,20 @@ static partial class Seed
             INSERT INTO cx.appointments (id, customer_id, service_id, location_id, resource_id, start, "end", blocked_until,
                                          status, source, calendar_sequence, created_at)
             SELECT gen_random_uuid(), c.id, '00000000-0000-7000-8000-00000000d002', '00000000-0000-7000-8000-00000000d001', r.id,
-                   date_trunc('minute', now()) + interval '10 hours', date_trunc('minute', now()) + interval '10 hours 30 minutes',
-                   date_trunc('minute', now()) + interval '10 hours 30 minutes', 'Booked', 'Online', 0, now() - interval '10 days'
+                   t.start, t.start + interval '30 minutes', t.start + interval '30 minutes', 'Booked', 'Online', 0, now() - interval '10 days'
             FROM (SELECT id, row_number() OVER (ORDER BY id) n FROM cx.customers WHERE email LIKE '%@remind.example' LIMIT @due) c
-            JOIN (SELECT id, row_number() OVER (ORDER BY id) n FROM cx.resources WHERE location_id = '00000000-0000-7000-8000-00000000d001') r ON r.n = c.n;
+            JOIN (SELECT id, row_number() OVER (ORDER BY id) n FROM cx.resources WHERE location_id = '00000000-0000-7000-8000-00000000d001') r ON r.n = c.n
+            CROSS JOIN (SELECT date_trunc('second', now()) + interval '1 day' + make_interval(secs => @lead) AS start) t;
             ANALYZE;
             """, connection);
         command.Parameters.AddWithValue("customers", customers);
         command.Parameters.AddWithValue("due", due);
+        command.Parameters.AddWithValue("lead", leadSeconds);
         command.CommandTimeout = 600;
         await command.ExecuteNonQueryAsync();
+        await using var instant = new NpgsqlCommand(
+            "SELECT extract(epoch FROM min(start) - interval '1 day')::bigint FROM cx.appointments WHERE location_id = '00000000-0000-7000-8000-00000000d001'", connection);
+        Console.WriteLine((long)(await instant.ExecuteScalarAsync())!);
         return 0;
     }
 }
