@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Reminder benchmark (issue: reminder journeys). 100,000 customers, 20,000 reminders due at once: time from due
-# to delivered (every outbox row Sent, i.e. accepted by maildev) with the app already running, as in a clinic, messages/s,
-# and the app's peak memory, beside
-# a minimal SMTP client pushing the same number of messages into the same maildev over one kept-open
+# to delivered (every outbox row Sent, i.e. accepted by maildev) with the app already running, as in a clinic,
+# messages/s, and the app's peak memory, beside a minimal SMTP client pushing the same number of messages into the same maildev over one kept-open
 # connection (the ceiling). Goals: >= 50% of the ceiling; app memory < 400 MB. Prints figures; asserts nothing.
 # BENCH_TRACE=/path/app.nettrace also records 45 s of the app with dotnet-trace (dotnet tool install -g dotnet-trace).
 set -euo pipefail
@@ -73,7 +72,7 @@ cx_log "ceiling: one kept-open SMTP connection, $DUE messages"
 CEILING="$(dotnet "$BENCH" smtp-push 127.0.0.1 "$SMTP_PORT" "$DUE")"
 C_RATE="$(printf '%s' "$CEILING" | sed -n 's/.*"messagesPerSecond":\([0-9.]*\).*/\1/p')"
 
-awk -v s="$START" -v e="$END" -v n="$DUE" -v c="$C_RATE" -v peak="$PEAK" -v dup="$DUPLICATES" -v att="$ATTEMPTS" -v cores="$(nproc)"  -v cust="$CUSTOMERS" -v up="${UP_BEFORE_DUE:-no}" -v tl="$TIMELINE" -v cpu="$CPU $PG_CPU0 $MAILDEV_CPU0" 'BEGIN {
+awk -v s="$START" -v e="$END" -v n="$DUE" -v c="$C_RATE" -v peak="$PEAK" -v dup="$DUPLICATES" -v att="$ATTEMPTS" -v cores="$(nproc)" -v cust="$CUSTOMERS" -v up="$UP_BEFORE_DUE" -v tl="$TIMELINE" -v cpu="$CPU $PG_CPU0 $MAILDEV_CPU0" 'BEGIN {
   t = e - s; rate = n / t
   printf "\nreminder benchmark  (%d cores, %d customers, %d reminders due at once)\n", cores, cust, n
   printf "  due -> all accepted by maildev: %.1f s (app running before due: %s), %.1f messages/s; duplicates %d, max attempts %d\n", t, up, rate, dup, att

@@ -98,7 +98,6 @@ static partial class Seed
 
 static partial class Seed
 {
-    /// <summary><paramref name="customers"/> customers; <paramref name="due"/> of them have a visit in 10 hours (one room each), booked long ago: every one is due its one-day reminder now.</summary>
     /// <summary>
     /// <paramref name="due"/> booked visits whose 24-hour reminder falls due at one instant <paramref name="leadSeconds"/>
     /// from now (the service's other offset, 2 hours, is later), among <paramref name="customers"/> customers. Prints
