@@ -107,43 +107,13 @@ public partial class DemoData(AppDbContext db, TimeProvider clock)
         foreach (var recoveryCase in cases)
             foreach (var note in recoveryCase.Notes)
                 note.CaseId = recoveryCase.Id;
-        await CopyAsync(visits, cancellationToken);
-        await CopyAsync(responses, cancellationToken);
-        await CopyAsync(responses.SelectMany(r => r.Answers), cancellationToken);
+        await db.CopyAsync(visits, cancellationToken);
+        await db.CopyAsync(responses, cancellationToken);
+        await db.CopyAsync(responses.SelectMany(r => r.Answers), cancellationToken);
         // In key order, as SaveChanges inserted them: the identity numbers cases the same way.
-        await CopyAsync(cases.OrderBy(c => c.Id), cancellationToken);
-        await CopyAsync(cases.SelectMany(c => c.Notes), cancellationToken);
-        await CopyAsync(emails, cancellationToken);
-    }
-
-    /// <summary>
-    /// Writes <paramref name="rows"/> into their table by binary COPY, in the seeding's transaction: every column of the
-    /// EF model (its names and value converters) but those the database fills in (row version, identity).
-    /// </summary>
-    private async Task CopyAsync<T>(IEnumerable<T> rows, CancellationToken cancellationToken) where T : class
-    {
-        var entity = db.Model.FindEntityType(typeof(T))!;
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        var columns = entity.GetProperties()
-            .Where(p => p.ValueGenerated != ValueGenerated.OnAddOrUpdate && p.GetValueGenerationStrategy(table) == NpgsqlValueGenerationStrategy.None)
-            .Select(p => (Name: p.GetColumnName(table)!, Getter: p.GetGetter(), p.GetTypeMapping().Converter)).ToList();
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await using var writer = await connection.BeginBinaryImportAsync(
-            $"COPY \"{table.Schema}\".\"{table.Name}\" ({string.Join(", ", columns.Select(c => $"\"{c.Name}\""))}) FROM STDIN (FORMAT BINARY)",
-            cancellationToken);
-        foreach (var row in rows)
-        {
-            await writer.StartRowAsync(cancellationToken);
-            foreach (var (_, getter, converter) in columns)
-            {
-                var value = getter.GetClrValueUsingContainingEntity(row);
-                if (value is null)
-                    await writer.WriteNullAsync(cancellationToken);
-                else
-                    await writer.WriteAsync(converter is null ? value : converter.ConvertToProvider(value), cancellationToken);
-            }
-        }
-        await writer.CompleteAsync(cancellationToken);
+        await db.CopyAsync(cases.OrderBy(c => c.Id), cancellationToken);
+        await db.CopyAsync(cases.SelectMany(c => c.Notes), cancellationToken);
+        await db.CopyAsync(emails, cancellationToken);
     }
 
     /// <summary>The demo staff: who checks customers in at each location, and the clinician who performs the visits.</summary>
