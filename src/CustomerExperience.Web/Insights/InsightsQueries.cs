@@ -147,18 +147,18 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
         var questions = await CurrentQuestionsAsync(ct);
         var q = new Query(filter);
         var counts = await q.Run<AnswerCounts>(db, $"""
-            WITH r AS ({q.Responses()})
-            SELECT DATE '2000-01-03' AS week, {AnswerAggregates}
-            FROM r JOIN cx.survey_answers s ON s.response_id = r.id
-            JOIN cx.survey_questions sq ON sq.definition_version = r.definition_version AND sq.key = s.question_key
-            GROUP BY s.question_key, sq.scale
+            SELECT DATE '2000-01-03' AS week, {Sums}
+            FROM {q.Cells()}
+            GROUP BY d.question_key, d.scale
             """, ct);
-        var totals = (await q.Run<ResponseTotals>(db, $"""
+        var responses = counts.Where(c => c.Key == "").Sum(c => c.Answers);
+        counts.RemoveAll(c => c.Key == "");
+        // A median does not add up by day: it is the one figure read from the responses themselves.
+        var median = (await q.Run<ResponseTotals>(db, $"""
             WITH r AS ({q.Responses()})
-            SELECT count(*)::int AS responses,
-                   percentile_cont(0.5) WITHIN GROUP (ORDER BY r.duration_seconds) FILTER (WHERE NOT r.is_partial) AS median_seconds
-            FROM r
-            """, ct)).Single();
+            SELECT 0 AS responses, percentile_cont(0.5) WITHIN GROUP (ORDER BY r.duration_seconds) AS median_seconds
+            FROM r WHERE NOT r.is_partial
+            """, ct)).Single().MedianSeconds;
         var visits = await CompletedVisitsAsync(filter, ct);
 
         var byKey = counts.ToDictionary(c => c.Key);
@@ -170,11 +170,11 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
         }).ToList();
         var recommend = counts.FirstOrDefault(c => c.Scale == nameof(SurveyScale.Recommend10));
         return new Satisfaction(figures,
-            Overall(counts, totals.Responses),
+            Overall(counts, responses),
             NpsFigure(recommend),
-            totals.Responses, visits,
-            new Figure(SurveyScoring.Percent(totals.Responses, visits), totals.Responses, totals.Responses < MinResponses),
-            totals.MedianSeconds);
+            responses, visits,
+            new Figure(SurveyScoring.Percent(responses, visits), responses, responses < MinResponses),
+            median);
     }
 
     /// <summary>
@@ -187,18 +187,12 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
         var firstWeek = lastWeek.AddDays(-7 * (weeks - 1));
         var q = new Query(filter with { From = firstWeek, To = lastWeek.AddDays(6) });
         var counts = await q.Run<AnswerCounts>(db, $"""
-            WITH r AS ({q.Responses()})
-            SELECT date_trunc('week', r.day)::date AS week, {AnswerAggregates}
-            FROM r JOIN cx.survey_answers s ON s.response_id = r.id
-            JOIN cx.survey_questions sq ON sq.definition_version = r.definition_version AND sq.key = s.question_key
-            GROUP BY 1, s.question_key, sq.scale
+            SELECT date_trunc('week', d.day)::date AS week, {Sums}
+            FROM {q.Cells()}
+            GROUP BY 1, d.question_key, d.scale
             """, ct);
-        var responses = (await q.Run<AnswerCounts>(db, $"""
-            WITH r AS ({q.Responses()})
-            SELECT date_trunc('week', r.day)::date AS week, '' AS key, '' AS scale, count(*)::int AS answers, 0 AS top_box, 0 AS detractors
-            FROM r GROUP BY 1
-            """, ct)).ToDictionary(r => r.Week, r => r.Answers);
-
+        var responses = counts.Where(c => c.Key == "").ToDictionary(c => c.Week, c => c.Answers);
+        counts.RemoveAll(c => c.Key == "");
         return Enumerable.Range(0, weeks).Select(i =>
         {
             var week = firstWeek.AddDays(7 * i);
@@ -223,23 +217,13 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
     public async Task<IReadOnlyList<StaffFigure>> StaffAsync(InsightsFilter filter, CancellationToken ct)
     {
         var q = new Query(filter);
-        var team = $"""
-            WITH r AS ({q.Responses()}),
-            t AS (SELECT r.id, r.definition_version, st.staff_id FROM r
-                  CROSS JOIN LATERAL (SELECT DISTINCT x AS staff_id FROM unnest(ARRAY[r.performed_by_id, r.checked_in_by_id]) x
-                                      WHERE x IS NOT NULL) st)
-            """;
         var counts = await q.Run<StaffCounts>(db, $"""
-            {team}
-            SELECT t.staff_id, {AnswerAggregates}
-            FROM t JOIN cx.survey_answers s ON s.response_id = t.id
-            JOIN cx.survey_questions sq ON sq.definition_version = t.definition_version AND sq.key = s.question_key
-            GROUP BY t.staff_id, s.question_key, sq.scale
+            SELECT d.staff_id, {Sums}
+            FROM {q.Cells(perStaff: true)}
+            GROUP BY d.staff_id, d.question_key, d.scale
             """, ct);
-        var responses = await q.Run<StaffCounts>(db, $"""
-            {team}
-            SELECT t.staff_id, '' AS key, '' AS scale, count(*)::int AS answers, 0 AS top_box, 0 AS detractors FROM t GROUP BY t.staff_id
-            """, ct);
+        var responses = counts.Where(c => c.Key == "" && c.Answers > 0).ToList();
+        counts.RemoveAll(c => c.Key == "");
         var ids = responses.Select(r => r.StaffId).ToList();
         var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         return responses.Select(r =>
@@ -557,10 +541,12 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
         return await db.SurveyQuestions.AsNoTracking().Where(q => q.DefinitionVersion == version).OrderBy(q => q.Position).ToListAsync(ct);
     }
 
-    private const string AnswerAggregates = """
-        s.question_key AS key, sq.scale, count(*)::int AS answers,
-        count(*) FILTER (WHERE (sq.scale = 'Labelled5' AND s.score = 5) OR (sq.scale = 'Recommend10' AND s.score >= 9))::int AS top_box,
-        count(*) FILTER (WHERE sq.scale = 'Recommend10' AND s.score <= 6)::int AS detractors
+    /// <summary>
+    /// The daily counts added up per question (key '' for the responses themselves). Top box and detractors are
+    /// counted as the answers arrive, by cx.insight_count (migration InsightRollups): 5 of 5, 9 or 10 of 10; 0 to 6 of 10.
+    /// </summary>
+    private const string Sums = """
+        d.question_key AS key, d.scale, sum(d.answers)::int AS answers, sum(d.top_box)::int AS top_box, sum(d.detractors)::int AS detractors
         """;
 
     private Figure Proportion(int part, int whole)
@@ -618,6 +604,19 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
               {(filter.LocationId is null ? "" : "AND r.location_id = @location")}
               {(filter.Channel is null ? "" : "AND r.channel = @channel")}
               {StaffAndService("a")}
+            """;
+
+        /// <summary>
+        /// The daily survey counts in the filter, as <c>d</c> (see <see cref="Sums"/>): one row per care-team member when
+        /// the filter names a staff member or <paramref name="perStaff"/> asks for them.
+        /// </summary>
+        public string Cells(bool perStaff = false) => $"""
+            {(perStaff || filter.StaffId is not null ? "cx.insight_staff_days" : "cx.insight_days")} d
+            WHERE d.day BETWEEN @from AND @to
+              {(filter.LocationId is null ? "" : "AND d.location_id = @location")}
+              {(filter.Channel is null ? "" : "AND d.channel = @channel")}
+              {(filter.ServiceId is null ? "" : "AND d.service_id = @service")}
+              {(filter.StaffId is null ? "" : "AND d.staff_id = @staff")}
             """;
 
         /// <summary><paramref name="column"/>'s local date (at location <c>l</c>) in the period.</summary>

@@ -1,0 +1,127 @@
+using CustomerExperience.Tests.Infrastructure;
+using CustomerExperience.Web.Domain;
+using CustomerExperience.Web.Staff;
+using Npgsql;
+using static CustomerExperience.Tests.Insights.InsightsSeed;
+
+namespace CustomerExperience.Tests.Insights;
+
+/// <summary>
+/// The daily survey counts (cx.insight_days, cx.insight_staff_days) that the figures add up are kept by triggers; after
+/// every kind of change that moves a response to other cells, they must equal the counts worked out afresh from the
+/// responses, answers, visits and locations (here by a query written independently of the triggers).
+/// </summary>
+public class InsightRollupsTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset June2 = new(2026, 6, 2, 23, 30, 0, TimeSpan.FromHours(-4));
+    private AppFactory app = null!;
+    private InsightsSeed seed = null!;
+    private InsightsSeed other = null!;
+    private string clinician = "", desk = "";
+
+    public async Task InitializeAsync()
+    {
+        app = new AppFactory(await TestDatabases.CreateAsync(nameof(InsightRollupsTests)));
+        seed = new InsightsSeed(app.Services, await TestClinic.SeedAsync(app.Services));
+        other = new InsightsSeed(app.Services, await TestClinic.SeedAsync(app.Services));
+        clinician = await StaffSignIn.CreateAccountIdAsync(app.Services, StaffRoles.Clinician, "Rollup Clinician");
+        desk = await StaffSignIn.CreateAccountIdAsync(app.Services, StaffRoles.FrontDesk, "Rollup Desk");
+    }
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    [Fact]
+    public async Task Counts_follow_every_change_that_moves_a_response()
+    {
+        var customer = await seed.CustomerAsync();
+        var visit = await seed.VisitAsync(customer, June2.AddHours(-2), performedBy: clinician, checkedInBy: desk);
+        var answered = await seed.ResponseAsync(June2, Scores(5, 4, 5, 2, 5, 5, 10), visit, customer);
+        var sameMember = await seed.VisitAsync(customer, June2.AddHours(-1), performedBy: clinician, checkedInBy: clinician);
+        await seed.ResponseAsync(June2.AddMinutes(5), Scores(wait: 1, recommend: 6), sameMember, customer, SurveyChannel.Email);
+        var anonymous = await seed.ResponseAsync(June2.AddMinutes(10), Scores(3, 3, 3, 3, 3, 3, 3));
+        await seed.ResponseAsync(June2.AddMinutes(11), Scores(), partial: true, seconds: null);
+        await other.AnsweredVisitAsync(June2, Scores(welcome: 5, recommend: 9), performedBy: desk);
+        var counted = await RollupAsync();
+        Assert.Equal(await ExpectedAsync(), counted);
+        // The responses of 2 June 23:30 New York time count on 2 June; the staff table has each member once per response.
+        Assert.Contains(counted, c => c.StartsWith("2026-06-02|", StringComparison.Ordinal) && c.Contains($"|{clinician}|", StringComparison.Ordinal));
+        Assert.Equal(2, counted.Count(c => c.Contains($"|{clinician}|", StringComparison.Ordinal) && c.Contains("|wait|Labelled5|", StringComparison.Ordinal)));
+
+        async Task Then(string sql)
+        {
+            await ExecuteAsync(sql);
+            Assert.Equal(await ExpectedAsync(), await RollupAsync());
+        }
+
+        await Then($"UPDATE cx.appointments SET performed_by_id = '{desk}' WHERE id = '{visit}'");
+        await Then($"UPDATE cx.appointments SET checked_in_by_id = NULL, performed_by_id = NULL WHERE id = '{sameMember}'");
+        await Then($"UPDATE cx.appointments SET service_id = '{other.Clinic.ServiceId}' WHERE id = '{visit}'");
+        await Then($"UPDATE cx.survey_answers SET score = 5 WHERE response_id = '{answered}' AND question_key = 'wait'");
+        await Then($"DELETE FROM cx.survey_answers WHERE response_id = '{answered}' AND question_key = 'recommend'");
+        await Then($"INSERT INTO cx.survey_answers (response_id, question_key, score) VALUES ('{answered}', 'recommend', 0)");
+        await Then($"UPDATE cx.survey_responses SET channel = 'Email', submitted_at = submitted_at + interval '3 days' WHERE id = '{anonymous}'");
+        await Then($"UPDATE cx.survey_responses SET location_id = '{other.Clinic.LocationId}' WHERE id = '{anonymous}'");
+        // Auckland is 16 hours ahead of New York: 2 June 23:30 there is 3 June 15:30.
+        await Then($"UPDATE cx.locations SET time_zone_id = 'Pacific/Auckland' WHERE id = '{seed.Clinic.LocationId}'");
+        await Then($"DELETE FROM cx.survey_responses WHERE id = '{anonymous}'");
+        await Then($"DELETE FROM cx.survey_responses WHERE appointment_id = '{sameMember}'");
+        await Then($"DELETE FROM cx.appointments WHERE id = '{visit}'");
+        Assert.Contains(await RollupAsync(), c => c.StartsWith("2026-06-03|", StringComparison.Ordinal));
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<List<string>> RowsAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+            rows.Add(reader.GetString(0));
+        return rows;
+    }
+
+    private const string Cell = "day::text || '|' || location_id || '|' || channel || '|' || service_id || '|' || staff_id || '|' || question_key || '|' || scale || '|' || answers || '|' || top_box || '|' || detractors";
+
+    /// <summary>What the triggers keep, rows that came back to zero left out.</summary>
+    private Task<List<string>> RollupAsync() => RowsAsync($"""
+        SELECT {Cell} FROM (
+            SELECT day, location_id, channel, service_id, '' AS staff_id, question_key, scale, answers, top_box, detractors FROM cx.insight_days
+            UNION ALL
+            SELECT day, location_id, channel, service_id, staff_id, question_key, scale, answers, top_box, detractors FROM cx.insight_staff_days) x
+        WHERE answers <> 0 OR top_box <> 0 OR detractors <> 0
+        ORDER BY 1
+        """);
+
+    /// <summary>The same counts from the rows as they stand.</summary>
+    private Task<List<string>> ExpectedAsync() => RowsAsync($"""
+        WITH responses AS (
+            SELECT r.id, r.definition_version, (r.submitted_at AT TIME ZONE l.time_zone_id)::date AS day, r.location_id, r.channel,
+                   coalesce(a.service_id, '00000000-0000-0000-0000-000000000000'::uuid) AS service_id, a.performed_by_id, a.checked_in_by_id
+            FROM cx.survey_responses r JOIN cx.locations l ON l.id = r.location_id LEFT JOIN cx.appointments a ON a.id = r.appointment_id),
+        members AS (
+            SELECT id, '' AS staff_id FROM responses
+            UNION SELECT id, performed_by_id FROM responses WHERE performed_by_id IS NOT NULL
+            UNION SELECT id, checked_in_by_id FROM responses WHERE checked_in_by_id IS NOT NULL),
+        items AS (
+            SELECT r.id, '' AS question_key, '' AS scale, NULL::int AS score FROM responses r
+            UNION ALL
+            SELECT r.id, s.question_key, q.scale, s.score FROM responses r JOIN cx.survey_answers s ON s.response_id = r.id
+            JOIN cx.survey_questions q ON q.definition_version = r.definition_version AND q.key = s.question_key)
+        SELECT {Cell} FROM (
+            SELECT r.day, r.location_id, r.channel, r.service_id, m.staff_id, i.question_key, i.scale, count(*) AS answers,
+                   count(*) FILTER (WHERE (i.scale = 'Labelled5' AND i.score = 5) OR (i.scale = 'Recommend10' AND i.score IN (9, 10))) AS top_box,
+                   count(*) FILTER (WHERE i.scale = 'Recommend10' AND i.score BETWEEN 0 AND 6) AS detractors
+            FROM responses r JOIN members m ON m.id = r.id JOIN items i ON i.id = r.id
+            GROUP BY 1, 2, 3, 4, 5, 6, 7) x
+        ORDER BY 1
+        """);
+}
