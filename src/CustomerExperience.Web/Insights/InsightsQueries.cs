@@ -253,9 +253,7 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
     {
         var q = new Query(filter);
         return (await q.Run<Ratio>(db, $"""
-            SELECT count(*)::int AS whole, 0 AS part, 0 AS extra
-            FROM cx.appointments a JOIN cx.locations l ON l.id = a.location_id
-            WHERE a.status = 'Completed' {q.VisitRange("a.completed_at")} {q.VisitFilters("a")}
+            SELECT coalesce(sum(d.visits), 0)::int AS whole, 0 AS part, 0 AS extra FROM {q.VisitCells("completed")}
             """, ct)).Single().Whole;
     }
 
@@ -264,71 +262,31 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
     /// recall interval; of those due in the period, the share with a later completed visit of the service by 90 days
     /// after the due date (coming early counts). Only customers whose 90 days are over count: those still inside them
     /// (<see cref="Loyalty.RetentionPending"/>) would count if back already and not if not yet, which flatters a recent period.
+    /// Recall conversion: sent recall emails followed by a booking of the service within 30 days, counted at the
+    /// customer's last completed visit before the email. Booked before leaving: a later visit made by the end of the
+    /// visit's day, not by the automatic rebooking job (that one books for customers who left without). The daily counts
+    /// come from cx.insight_visit_days (migration InsightVisitRollups says how each is counted).
     /// </summary>
     public async Task<Loyalty> LoyaltyAsync(InsightsFilter filter, CancellationToken ct)
     {
         var q = new Query(filter);
         q.Now = clock.GetUtcNow();
         var retention = (await q.Run<Ratio>(db, $"""
-            WITH due AS (
-                SELECT a.customer_id, a.service_id, a.start, l.time_zone_id,
-                       (a.start AT TIME ZONE l.time_zone_id)::date + s.recall_interval_days AS due_day
-                FROM cx.appointments a JOIN cx.locations l ON l.id = a.location_id JOIN cx.services s ON s.id = a.service_id
-                WHERE a.status = 'Completed' AND s.recall_interval_days IS NOT NULL {q.VisitFilters("a")}
-                  AND a.start >= @from_utc - make_interval(days => s.recall_interval_days + 1)
-                  AND a.start < @to_utc - make_interval(days => s.recall_interval_days - 1)
-                  AND (a.start AT TIME ZONE l.time_zone_id)::date + s.recall_interval_days BETWEEN @from AND @to),
-            judged AS (
-                SELECT EXISTS (SELECT 1 FROM cx.appointments b JOIN cx.locations bl ON bl.id = b.location_id
-                               WHERE b.customer_id = due.customer_id AND b.service_id = due.service_id AND b.status = 'Completed'
-                                 AND b.start > due.start AND (b.start AT TIME ZONE bl.time_zone_id)::date <= due.due_day + 90) AS returned,
-                       due.due_day + 90 < (@now AT TIME ZONE due.time_zone_id)::date AS window_closed
-                FROM due)
-            SELECT count(*) FILTER (WHERE returned AND window_closed)::int AS part,
-                   count(*) FILTER (WHERE window_closed)::int AS whole,
-                   count(*) FILTER (WHERE NOT window_closed)::int AS extra
-            FROM judged
+            SELECT coalesce(sum(d.hits) FILTER (WHERE d.day + 90 < (@now AT TIME ZONE l.time_zone_id)::date), 0)::int AS part,
+                   coalesce(sum(d.visits) FILTER (WHERE d.day + 90 < (@now AT TIME ZONE l.time_zone_id)::date), 0)::int AS whole,
+                   coalesce(sum(d.visits) FILTER (WHERE d.day + 90 >= (@now AT TIME ZONE l.time_zone_id)::date), 0)::int AS extra
+            FROM {q.VisitCells("due")}
             """, ct)).Single();
-
-        // A recall email's key is recall:{customer}:{service}:…; its visit is the customer's last completed one of that
-        // service before the email: the email counts at that visit's location, for its care team.
-        var recalls = (await q.Run<Ratio>(db, $"""
-            SELECT count(*) FILTER (WHERE EXISTS (
-                       SELECT 1 FROM cx.appointments b WHERE b.customer_id = e.customer_id AND b.service_id = a.service_id
-                         AND b.created_at > e.sent_at AND b.created_at <= e.sent_at + interval '30 days'))::int AS part,
-                   count(*)::int AS whole, 0 AS extra
-            FROM cx.outbound_emails e
-            -- The key names the service as text: matched against the (few) services, the visit is then found by index.
-            JOIN cx.services sv ON sv.id::text = split_part(e.idempotency_key, ':', 3)
-            CROSS JOIN LATERAL (SELECT a.* FROM cx.appointments a
-                                WHERE a.customer_id = e.customer_id AND a.service_id = sv.id AND a.status = 'Completed' AND a.start < e.sent_at
-                                ORDER BY a.start DESC LIMIT 1) a
-            JOIN cx.locations l ON l.id = a.location_id
-            WHERE e.kind = 'recall' AND e.status = 'Sent' {q.VisitRange("e.sent_at")} {q.VisitFilters("a")}
-            """, ct)).Single();
-
-        // Booked before leaving: a later visit of the service made by the end of the visit's day, not by the
-        // automatic rebooking job (that one books for customers who left without).
-        var nextVisit = (await q.Run<Ratio>(db, $"""
-            SELECT count(*) FILTER (WHERE EXISTS (
-                       SELECT 1 FROM cx.appointments b WHERE b.customer_id = a.customer_id AND b.service_id = a.service_id
-                         AND b.start > a.start AND b.source <> 'Rebooking'
-                         AND b.created_at < (((a.start AT TIME ZONE l.time_zone_id)::date + 1)::timestamp AT TIME ZONE l.time_zone_id)))::int AS part,
-                   count(*)::int AS whole, 0 AS extra
-            FROM cx.appointments a JOIN cx.locations l ON l.id = a.location_id JOIN cx.services s ON s.id = a.service_id
-            WHERE a.status = 'Completed' AND (s.recall_interval_days IS NOT NULL OR s.coverage_interval_days IS NOT NULL)
-              {q.VisitRange("a.start")} {q.VisitFilters("a")}
-            """, ct)).Single();
-
-        var noShows = (await q.Run<Ratio>(db, $"""
-            SELECT count(*) FILTER (WHERE a.status = 'NoShow')::int AS part, count(*)::int AS whole, 0 AS extra
-            FROM cx.appointments a JOIN cx.locations l ON l.id = a.location_id
-            WHERE a.status IN ('Completed', 'CheckedIn', 'NoShow') {q.VisitRange("a.start")} {q.VisitFilters("a")}
-            """, ct)).Single();
-
+        var recalls = await HitsAsync(q, "recall", ct);
+        var nextVisit = await HitsAsync(q, "next", ct);
+        var noShows = await HitsAsync(q, "attended", ct);
         return new Loyalty(Proportion(retention.Part, retention.Whole), retention.Extra, Proportion(recalls.Part, recalls.Whole),
             Proportion(nextVisit.Part, nextVisit.Whole), Proportion(noShows.Part, noShows.Whole));
     }
+
+    private async Task<Ratio> HitsAsync(Query q, string measure, CancellationToken ct) => (await q.Run<Ratio>(db, $"""
+        SELECT coalesce(sum(d.hits), 0)::int AS part, coalesce(sum(d.visits), 0)::int AS whole, 0 AS extra FROM {q.VisitCells(measure)}
+        """, ct)).Single();
 
     private sealed class LapsedRow
     {
@@ -617,6 +575,14 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
               {(filter.Channel is null ? "" : "AND d.channel = @channel")}
               {(filter.ServiceId is null ? "" : "AND d.service_id = @service")}
               {(filter.StaffId is null ? "" : "AND d.staff_id = @staff")}
+            """;
+
+        /// <summary>The daily visit counts of one measure in the filter, as <c>d</c> at location <c>l</c>.</summary>
+        public string VisitCells(string measure) => $"""
+            cx.insight_visit_days d JOIN cx.locations l ON l.id = d.location_id
+            WHERE d.measure = '{measure}' AND d.staff_id = {(filter.StaffId is null ? "''" : "@staff")} AND d.day BETWEEN @from AND @to
+              {(filter.LocationId is null ? "" : "AND d.location_id = @location")}
+              {(filter.ServiceId is null ? "" : "AND d.service_id = @service")}
             """;
 
         /// <summary><paramref name="column"/>'s local date (at location <c>l</c>) in the period.</summary>

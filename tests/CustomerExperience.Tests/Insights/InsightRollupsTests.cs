@@ -69,6 +69,75 @@ public class InsightRollupsTests : IAsyncLifetime
         Assert.Contains(await RollupAsync(), c => c.StartsWith("2026-06-03|", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Visit_counts_follow_every_change_as_a_fresh_count_would_give_them()
+    {
+        var customer = await seed.CustomerAsync();
+        var first = await seed.VisitAsync(customer, June2.AddYears(-1), performedBy: clinician, checkedInBy: desk);
+        var second = await seed.VisitAsync(customer, June2, performedBy: clinician, source: BookingSource.FrontDesk, createdAt: June2.AddYears(-1).AddHours(1));
+        await seed.VisitAsync(customer, June2.AddMonths(1), AppointmentStatus.NoShow);
+        var booked = await seed.VisitAsync(customer, June2.AddYears(1), AppointmentStatus.Booked, createdAt: June2.AddDays(10));
+        await seed.RecallEmailAsync(customer, June2.AddDays(-20));
+        var recall = await seed.RecallEmailAsync(customer, June2.AddDays(5), OutboundEmailStatus.Pending);
+        var elsewhere = await other.CustomerAsync();
+        await other.VisitAsync(elsewhere, June2, checkedInBy: desk);
+        Assert.Equal(await FreshVisitCountsAsync(), await VisitCountsAsync());
+        Assert.Contains(await VisitCountsAsync(), c => c.StartsWith($"{clinician}|", StringComparison.Ordinal) && c.Contains("|due|", StringComparison.Ordinal));
+
+        async Task Then(string sql)
+        {
+            await ExecuteAsync(sql);
+            Assert.Equal(await FreshVisitCountsAsync(), await VisitCountsAsync());
+        }
+
+        await Then($"UPDATE cx.outbound_emails SET status = 'Sent', sent_at = now() - interval '1 day' WHERE id = '{recall}'");
+        await Then($"UPDATE cx.appointments SET status = 'Cancelled' WHERE id = '{second}'");
+        await Then($"UPDATE cx.appointments SET status = 'Completed', completed_at = start + interval '20 minutes' WHERE id = '{second}'");
+        await Then($"UPDATE cx.appointments SET performed_by_id = '{desk}', checked_in_by_id = NULL WHERE id = '{first}'");
+        await Then($"UPDATE cx.appointments SET customer_id = '{elsewhere}' WHERE id = '{booked}'");
+        await Then($"UPDATE cx.appointments SET start = start - interval '400 days', \"end\" = \"end\" - interval '400 days', blocked_until = blocked_until - interval '400 days' WHERE id = '{booked}'");
+        // A booking the exclusion constraint turns away inserts nothing, and must count nothing.
+        await Then($"""
+            INSERT INTO cx.appointments (id, customer_id, service_id, location_id, resource_id, start, "end", blocked_until, status, source, calendar_sequence, created_at)
+            SELECT gen_random_uuid(), customer_id, service_id, location_id, resource_id, start, "end", blocked_until, 'Booked', 'Online', 0, now()
+            FROM cx.appointments WHERE id = '{second}' ON CONFLICT DO NOTHING
+            """);
+        await Then($"UPDATE cx.services SET recall_interval_days = 200 WHERE id = '{seed.Clinic.ServiceId}'");
+        await Then($"UPDATE cx.locations SET time_zone_id = 'Pacific/Auckland' WHERE id = '{seed.Clinic.LocationId}'");
+        await Then($"DELETE FROM cx.outbound_emails WHERE id = '{recall}'");
+        await Then($"DELETE FROM cx.survey_responses WHERE appointment_id = '{first}'");
+        await Then($"DELETE FROM cx.appointments WHERE id = '{first}'");
+    }
+
+    private Task<List<string>> VisitCountsAsync() => RowsAsync("""
+        SELECT staff_id || '|' || location_id || '|' || measure || '|' || day || '|' || service_id || '|' || visits || '|' || hits
+        FROM cx.insight_visit_days WHERE visits <> 0 OR hits <> 0 ORDER BY 1
+        """);
+
+    /// <summary>The visit counts worked out from scratch over every customer and service (then thrown away).</summary>
+    private async Task<List<string>> FreshVisitCountsAsync()
+    {
+        await using var connection = new NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var recount = new NpgsqlCommand("""
+            DELETE FROM cx.insight_visit_days;
+            SELECT cx.insight_count_visits(array_agg(customer_id), array_agg(service_id), 1)
+            FROM (SELECT DISTINCT customer_id, service_id FROM cx.appointments) pairs HAVING count(*) > 0;
+            """, connection, transaction))
+            await recount.ExecuteNonQueryAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT staff_id || '|' || location_id || '|' || measure || '|' || day || '|' || service_id || '|' || visits || '|' || hits
+            FROM cx.insight_visit_days WHERE visits <> 0 OR hits <> 0 ORDER BY 1
+            """, connection, transaction);
+        var rows = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+                rows.Add(reader.GetString(0));
+        await transaction.RollbackAsync();
+        return rows;
+    }
+
     private async Task ExecuteAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(app.ConnectionString);
