@@ -211,7 +211,9 @@ CROSS JOIN LATERAL (SELECT random() AS u) x
 CROSS JOIN LATERAL (
     SELECT x.u AS u, CASE WHEN r.submitted_at < now() - interval '14 days' OR x.u < 0.3 THEN 'Resolved' WHEN x.u < 0.7 THEN 'Contacted' ELSE 'Open' END AS status) t
 WHERE r.id IN (SELECT response_id FROM cx.survey_answers WHERE score <= 1 AND question_key <> 'recommend')
-  AND hashtext(r.id::text) % 8 = 0;
+  AND hashtext(r.id::text) % 8 = 0
+  -- The demo's own unhappy responses have their cases already (one case per response).
+  AND r.id IN (SELECT id FROM cx_bench_response);
 
 -- Goals in force this quarter, as a clinic would set them.
 INSERT INTO cx.goals (id, metric, question_key, location_id, staff_user_id, target, "from", "to", created_at, created_by_id)
