@@ -230,4 +230,9 @@ DO $$ DECLARE r record; BEGIN
 END $$;
 DROP TABLE cx_bench_customer, cx_bench_visit, cx_bench_appt, cx_bench_response;
 RESET session_replication_role;
+-- The insights daily counts are kept by triggers, which were off for the bulk load: counted afresh.
+TRUNCATE cx.insight_days, cx.insight_staff_days, cx.insight_visit_days;
+SELECT cx.insight_count_responses(array_agg(id), 1) FROM cx.survey_responses;
+SELECT cx.insight_count_visits(array_agg(customer_id), array_agg(service_id), 1)
+FROM (SELECT DISTINCT customer_id, service_id FROM cx.appointments) pairs;
 VACUUM ANALYZE;
