@@ -24,8 +24,9 @@ public class SetupToBookingFlowTests(LiveApp live)
     public async Task A_location_service_and_room_set_up_in_the_browser_can_be_booked_online()
     {
         var suffix = Guid.NewGuid().ToString("N")[..6];
-        var locationName = $"Harbourside Imaging {suffix}";
-        var serviceName = $"Knee ultrasound {suffix}";
+        // Named to sort after the demo's on /book, where other tests find the demo's choices by their place in the list.
+        var locationName = $"Waterfront Imaging {suffix}";
+        var serviceName = $"Ultrasound, knee {suffix}";
         var roomName = $"Ultrasound {suffix}";
         var admin = await StaffSignIn.CreateAccountAsync(live.App.Services, StaffRoles.Admin, name: "Ada Admin");
         var page = await live.NewPageAsync(1440, 900);
@@ -131,7 +132,7 @@ public class SetupToBookingFlowTests(LiveApp live)
         Assert.Contains($"DTEND:{start.AddMinutes(20):yyyyMMdd'T'HHmmss'Z'}", invite);
         Assert.Contains("METHOD:REQUEST", invite);
         Assert.Contains(email, Unfold(invite), StringComparison.OrdinalIgnoreCase);
-        Assert.Matches(new Regex(@"LOCATION:[^\r\n]*Harbourside Imaging"), Unfold(invite));
+        Assert.Matches(new Regex(@"LOCATION:[^\r\n]*Waterfront Imaging"), Unfold(invite));
     }
 
     private static string Unfold(string ics) => ics.Replace("\r\n ", "", StringComparison.Ordinal);
