@@ -1,12 +1,16 @@
 using CustomerExperience.Web.Staff;
 using CustomerExperience.Web.Data;
 using CustomerExperience.Web.Domain;
+using CustomerExperience.Web.Scheduling;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerExperience.Web.Customers;
 
-/// <summary>One touchpoint with a customer. <paramref name="By"/> is the staff member, when a person did it.</summary>
-public sealed record TimelineItem(DateTimeOffset At, string Kind, string Title, string? Detail = null, string? By = null, Guid? VisitId = null);
+/// <summary>
+/// One touchpoint with a customer. <paramref name="By"/> is the staff member, when a person did it. <paramref name="Day"/>:
+/// known only by its date (an imported visit), shown as that date and sorted at <paramref name="At"/>, the start of it.
+/// </summary>
+public sealed record TimelineItem(DateTimeOffset At, string Kind, string Title, string? Detail = null, string? By = null, Guid? VisitId = null, DateOnly? Day = null);
 
 /// <summary>The <see cref="TimelineItem.Kind"/> values: stable names for styling and tests.</summary>
 public static class TimelineKinds
@@ -26,6 +30,7 @@ public static class TimelineKinds
     public const string CaseOpened = "case-opened";
     public const string CaseContacted = "case-contacted";
     public const string CaseResolved = "case-resolved";
+    public const string PastVisit = "past-visit";
 }
 
 /// <summary>
@@ -127,6 +132,28 @@ public class EmailTimeline(AppDbContext db) : ITimelineSource
                 _ => e.Attempts > 0 ? $"queued, {e.Attempts} failed attempts so far" : "queued",
             },
             VisitId: e.AppointmentId));
+    }
+}
+
+/// <summary>
+/// Last visits known from a CSV import (<see cref="PastVisit"/>), at the start of their day in the location's zone: a
+/// clinic sees what the customer had before the app, as coverage and recalls count it.
+/// </summary>
+public class PastVisitTimeline(AppDbContext db) : ITimelineSource
+{
+    public async Task<IReadOnlyList<TimelineItem>> ItemsAsync(Guid customerId, CancellationToken ct)
+    {
+        var visits = await (
+            from visit in db.PastVisits.AsNoTracking().Where(v => v.CustomerId == customerId)
+            join service in db.Services on visit.ServiceId equals service.Id
+            join location in db.Locations on visit.LocationId equals location.Id
+            from import in db.CustomerImports.Where(i => i.Id == visit.ImportId).DefaultIfEmpty()
+            select new { visit.VisitedOn, Service = service.Name, Location = location.Name, location.TimeZoneId, File = import == null ? null : import.FileName, By = import == null ? null : import.UploadedByName })
+            .ToListAsync(ct);
+        return visits.ConvertAll(v => new TimelineItem(
+            AvailabilityCalculator.ToInstant(TimeZoneInfo.FindSystemTimeZoneById(v.TimeZoneId), v.VisitedOn, TimeOnly.MinValue, earliest: true),
+            TimelineKinds.PastVisit, $"Last {v.Service} visit on {StaffTime.Day(v.VisitedOn)} at {v.Location} (imported)",
+            v.File is null ? null : $"From {v.File}, imported by {v.By}", Day: v.VisitedOn));
     }
 }
 

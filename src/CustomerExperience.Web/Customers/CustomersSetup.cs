@@ -12,6 +12,7 @@ public static class CustomersSetup
         builder.Services.AddScoped<ITimelineSource, VisitTimeline>();
         builder.Services.AddScoped<ITimelineSource, EmailTimeline>();
         builder.Services.AddScoped<ITimelineSource, NoteTimeline>();
+        builder.Services.AddScoped<ITimelineSource, PastVisitTimeline>();
         builder.Services.AddScoped<ITimelineSource, Recovery.SurveyTimeline>();
         builder.Services.AddScoped<ITimelineSource, Recovery.CaseTimeline>();
     }

@@ -11,6 +11,9 @@ public static class StaffTime
     public static string Short(DateTimeOffset instant, TimeZoneInfo zone) =>
         TimeZoneInfo.ConvertTime(instant, zone).ToString("ddd MMM d, yyyy h:mm tt", AppointmentEmails.Culture);
 
+    /// <summary>"Tue Dec 1, 2026".</summary>
+    public static string Day(DateOnly day) => day.ToString("ddd MMM d, yyyy", AppointmentEmails.Culture);
+
     public static string Short(DateTimeOffset instant, string zoneId) => Short(instant, TimeZoneInfo.FindSystemTimeZoneById(zoneId));
 
     public static string Describe(BookingSource source) => source switch

@@ -18,6 +18,8 @@ public static class KioskEndpoints
     public const string RateLimitPolicy = "kiosk";
     /// <summary>The type of the 403 that asks the page to reload for a fresh antiforgery token.</summary>
     public const string ReloadProblemType = "urn:cx:kiosk:reload";
+    /// <summary>The type of the 409 for a location taken out of use: nothing is stored; the page reloads to say so.</summary>
+    public const string ClosedProblemType = "urn:cx:kiosk:closed";
     private const int MaxBodyBytes = 16 * 1024;
     private const int MaxSeconds = 24 * 60 * 60;
 
@@ -113,6 +115,9 @@ public static class KioskEndpoints
             return (null, TypedResults.Problem(title: "Reload the page", type: ReloadProblemType,
                 detail: "The antiforgery token (RequestVerificationToken header) is missing or no longer valid.",
                 statusCode: StatusCodes.Status403Forbidden));
+        if (!kiosk.Location.IsActive)
+            return (null, TypedResults.Problem(title: "This location is not taking visitors at the moment", type: ClosedProblemType,
+                detail: $"{kiosk.Location.Name} is inactive (staff locations page); nothing was stored.", statusCode: StatusCodes.Status409Conflict));
         await devices.SeenAsync(kiosk, ct);
         return (kiosk, null);
     }

@@ -10,7 +10,8 @@ namespace CustomerExperience.Web.Pages;
 /// <summary>
 /// The waiting-room screen of one location: its current delays and nothing about anyone. Public and read-only;
 /// wwwroot/js/waiting.js fetches it again every minute and swaps in the new content (a meta refresh reloads the whole
-/// page, which screen readers announce as a new page and axe flags).
+/// page, which screen readers announce as a new page and axe flags). An inactive location's screen is a 404 saying it is
+/// not taking visitors, with no delays; it keeps fetching, so it comes back when the location reopens.
 /// </summary>
 public class WaitingModel(AppDbContext db, DelayService delays, TimeProvider clock) : PageModel
 {
@@ -20,6 +21,8 @@ public class WaitingModel(AppDbContext db, DelayService delays, TimeProvider clo
     public Location Location { get; private set; } = null!;
     public IReadOnlyList<Delay> Delays { get; private set; } = [];
     public DateTimeOffset Now { get; private set; }
+    /// <summary>The location is inactive (taken out of use on the staff locations page).</summary>
+    public bool Closed { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string locationSlug, CancellationToken ct)
     {
@@ -27,9 +30,15 @@ public class WaitingModel(AppDbContext db, DelayService delays, TimeProvider clo
             || await db.Locations.AsNoTracking().FirstOrDefaultAsync(l => l.Slug == locationSlug, ct) is not { } location)
             return NotFound();
         Location = location;
-        Delays = await delays.CurrentAtAsync(location, ct);
         Now = clock.GetUtcNow();
         Response.Headers.CacheControl = "no-cache, no-store";
+        if (!location.IsActive)
+        {
+            Closed = true;
+            Response.StatusCode = StatusCodes.Status404NotFound;
+            return Page();
+        }
+        Delays = await delays.CurrentAtAsync(location, ct);
         return Page();
     }
 

@@ -316,6 +316,32 @@ public class DelayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_inactive_locations_waiting_screen_is_a_404_saying_it_is_not_taking_visitors_without_its_delays()
+    {
+        AssertRedirect(await PostDelayAsync("25", message: "The scanner needed a restart."));
+        var admin = await StaffSignIn.ClientAsync(app, StaffRoles.Admin);
+        var editPage = $"/staff/admin/locations/{location.Id}";
+        var version = Regex.Match(await admin.GetStringAsync(editPage), "name=\"version\" value=\"(\\d+)\"").Groups[1].Value;
+        AssertRedirect(await StaffSignIn.PostFormAsync(admin, editPage, new() { ["version"] = version }, $"{editPage}?handler=Deactivate"));
+
+        var waiting = await app.CreateClient().GetAsync($"/waiting/{location.Slug}");
+        Assert.Equal(HttpStatusCode.NotFound, waiting.StatusCode);
+        var screen = await waiting.Content.ReadAsStringAsync();
+        Assert.Contains("<h2 id=\"not-taking-visitors-heading\">This location is not taking visitors at the moment</h2>", screen);
+        Assert.Contains("<h1 id=\"location-name\">Test Screening Center</h1>", screen);
+        Assert.DoesNotContain("25 minutes", screen);
+        Assert.DoesNotContain("The scanner needed a restart.", screen);
+        Assert.DoesNotContain("id=\"on-time\"", screen);
+        // Still the waiting screen, fetching itself: it shows the delays again once the location reopens.
+        Assert.Contains("<body class=\"waiting\" data-refresh-seconds=\"60\">", screen);
+        Assert.Contains("/js/waiting.js", screen);
+
+        var unknown = await app.CreateClient().GetAsync("/waiting/no-such-location");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.DoesNotContain("not taking visitors", await unknown.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task A_delay_left_running_overnight_does_not_reach_the_next_mornings_customers()
     {
         AssertRedirect(await PostDelayAsync("45"));

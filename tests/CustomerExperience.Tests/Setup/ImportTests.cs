@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using CsvHelper;
 using CustomerExperience.Tests.Infrastructure;
 using CustomerExperience.Web.Data;
@@ -16,7 +17,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace CustomerExperience.Tests.Setup;
 
 /// <summary>The CSV import, run in the test (the job's own work, without waiting for a Hangfire worker).</summary>
-public class ImportTests : IAsyncLifetime
+public partial class ImportTests : IAsyncLifetime
 {
     // Monday 23 November 2026, 07:00 in New York.
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
@@ -84,6 +85,47 @@ public class ImportTests : IAsyncLifetime
         Assert.Equal("not-an-email", rejected[0].Email);
         Assert.Contains("date of birth is needed", rejected[1].Reason);
         Assert.Contains("cannot be in the future", rejected[2].Reason);
+    }
+
+    [Fact]
+    public async Task An_imported_last_visit_shows_on_the_customers_timeline_at_its_date_and_a_customer_without_one_shows_none()
+    {
+        var csv = Header + Row(1, visit: "2026-03-01") + Row(2, visit: "");
+        var import = await ImportAsync(Encoding.UTF8.GetBytes(csv));
+        Assert.Equal((2, 0), (import.Imported, import.Rejected));
+        var (visited, never) = await DbFor(async db => (
+            await db.Customers.Where(c => c.Email == "c1@import.example").Select(c => c.Id).SingleAsync(),
+            await db.Customers.Where(c => c.Email == "c2@import.example").Select(c => c.Id).SingleAsync()));
+        // A note from before the visit and one from after it, to place the visit among them.
+        await DbFor(async db =>
+        {
+            foreach (var (at, text) in new[] { (new DateTimeOffset(2026, 2, 27, 15, 0, 0, TimeSpan.Zero), "Before"), (new DateTimeOffset(2026, 3, 2, 15, 0, 0, TimeSpan.Zero), "After") })
+                db.CustomerNotes.Add(new CustomerNote { Id = Guid.CreateVersion7(), CustomerId = visited, Text = text, CreatedAt = at, CreatedById = "x", CreatedBy = "Test Desk" });
+            return await db.SaveChangesAsync();
+        });
+
+        var page = WebUtility.HtmlDecode(await admin.ClientGetStringAsync($"/staff/customers/{visited}"));
+        var timeline = TimelineItems().Matches(page).Select(m => (Kind: m.Groups["kind"].Value, Title: m.Groups["title"].Value)).ToList();
+        Assert.Equal(
+            [("note", "Note added"), ("past-visit", "Last Screening mammogram visit on Sun Mar 1, 2026 at Test Screening Center (imported)"), ("note", "Note added")],
+            timeline.Where(i => i.Kind is "note" or "past-visit"));
+        Assert.Contains("<time datetime=\"2026-03-01\">Sun Mar 1, 2026</time>", page);
+        Assert.Contains("From customers.csv, imported by", page);
+        Assert.Equal(1, timeline.Count(i => i.Kind == "past-visit"));
+
+        var without = WebUtility.HtmlDecode(await admin.ClientGetStringAsync($"/staff/customers/{never}"));
+        Assert.Contains("id=\"timeline-section\"", without);
+        Assert.DoesNotContain("data-kind=\"past-visit\"", without);
+        Assert.DoesNotContain("(imported)", without);
+    }
+
+    [GeneratedRegex("""<li class="timeline-item[^"]*" data-kind="(?<kind>[^"]+)">\s*<p class="meta">.*?</p>\s*<p class="title">(?<title>[^<]*)</p>""", RegexOptions.Singleline)]
+    private static partial Regex TimelineItems();
+
+    private async Task<T> DbFor<T>(Func<AppDbContext, Task<T>> query)
+    {
+        await using var db = TestDatabases.Context(app.ConnectionString);
+        return await query(db);
     }
 
     [Fact]

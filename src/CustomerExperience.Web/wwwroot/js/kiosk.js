@@ -3,6 +3,12 @@
 // localStorage under its own id until the server acknowledges it, and re-sent when the network is back.
 (() => {
   'use strict';
+  // An inactive location: look again now and then, so the survey is back once the location reopens.
+  const closed = document.querySelector('[data-kiosk-closed]');
+  if (closed) {
+    setTimeout(() => location.reload(), Number(closed.dataset.recheckSeconds) * 1000);
+    return;
+  }
   const root = document.querySelector('[data-kiosk]');
   if (!root) return;
 
@@ -201,8 +207,10 @@
       console.warn('The server refused a kiosk response', await reply.text());
       return 'done';
     }
-    if (reply.status === 403 && (await reply.json().catch(() => ({}))).type === 'urn:cx:kiosk:reload') {
-      // A stale antiforgery token: the reloaded page has a fresh one and sends the queue from there.
+    const problem = reply.status === 403 || reply.status === 409 ? await reply.json().catch(() => ({})) : {};
+    if (problem.type === 'urn:cx:kiosk:reload' || problem.type === 'urn:cx:kiosk:closed') {
+      // A stale antiforgery token: the reloaded page has a fresh one and sends the queue from there. A location taken
+      // out of use: the reloaded page says so, and the queue waits here until the location reopens.
       reloadWhenIdle = true;
       if (!inSurvey()) reset();
     }
