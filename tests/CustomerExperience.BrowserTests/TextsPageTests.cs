@@ -7,7 +7,8 @@ namespace CustomerExperience.BrowserTests;
 
 /// <summary>
 /// The texts page in Chromium at phone, tablet and desktop size: an email's words and their preview, the survey questions
-/// and theirs, axe clean, no sideways scroll. Previews only: saved words would change the emails other browser tests read.
+/// and theirs, axe clean, no sideways scroll, and no CSP violation (the email's HTML, inline styles and all, is in a
+/// sandboxed frame under a policy of its own). Previews only: saved words would change the emails other browser tests read.
 /// With <c>CX_SCREENSHOTS</c> set to a folder it saves screenshots.
 /// </summary>
 [Collection(LiveAppCollection.Name)]
@@ -21,6 +22,7 @@ public class TextsPageTests(LiveApp live)
         foreach (var (name, width, height) in new[] { ("phone", 390, 844), ("tablet", 820, 1180), ("desktop", 1440, 900) })
         {
             var page = await live.NewPageAsync(width, height, mobile: name == "phone");
+            var violations = await WatchCspAsync(page);
             await page.GotoAsync("/signin");
             await page.GetByLabel("Email").FillAsync(email);
             await page.GetByLabel("Password").FillAsync(StaffSignIn.Password);
@@ -33,7 +35,13 @@ public class TextsPageTests(LiveApp live)
             await page.GetByLabel("Body").FillAsync("Hello {FirstName} & family,\n\nSee you soon at {LocationName}.\n\n{VisitDetails}\n\n{ManageLink}");
             await page.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
             await page.Locator("#preview").WaitForAsync();
-            Assert.Contains("Hello Alex & family,", await page.Locator("#preview-html").InnerTextAsync());
+            // The HTML part, in its sandboxed frame, looks as the email does: the inline styles apply.
+            var frame = page.FrameLocator("#preview-html");
+            Assert.Contains("Hello Alex & family,", await frame.Locator("body").InnerTextAsync());
+            Assert.Contains("system-ui", await frame.Locator("body").EvaluateAsync<string>("b => getComputedStyle(b).fontFamily"));
+            var button = frame.GetByRole(AriaRole.Link, new() { Name = "Reschedule or cancel" });
+            Assert.Equal("rgb(11, 92, 171)", await button.EvaluateAsync<string>("a => getComputedStyle(a).backgroundColor"));
+            Assert.Equal("inline-block", await button.EvaluateAsync<string>("a => getComputedStyle(a).display"));
             Assert.Contains("Reschedule or cancel: ", await page.Locator("#preview-text").InnerTextAsync());
             await page.Locator("#preview summary").ClickAsync();
             await Check(page, $"texts-preview-{name}");
@@ -50,7 +58,22 @@ public class TextsPageTests(LiveApp live)
             await page.Locator("#preview").WaitForAsync();
             Assert.Equal("How was the wait, and did we keep you informed?", await page.Locator("#preview #q-wait legend").InnerTextAsync());
             await Check(page, $"texts-survey-preview-{name}");
+            Assert.True(violations.Count == 0, "CSP violations:\n" + string.Join("\n", violations));
             await page.Context.CloseAsync();
+        }
+
+        // Every CSP violation, of the page or of the preview frame: Chromium logs each to the console ("Refused to apply
+        // inline style…"), and the page's own fire securitypolicyviolation (the frame runs no scripts to listen with).
+        static async Task<List<string>> WatchCspAsync(IPage page)
+        {
+            var violations = new List<string>();
+            page.Console += (_, message) =>
+            {
+                if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) violations.Add($"console: {message.Text}");
+            };
+            await page.ExposeFunctionAsync("cxCspViolation", (string what) => violations.Add($"event: {what}"));
+            await page.AddInitScriptAsync("document.addEventListener('securitypolicyviolation', e => window.cxCspViolation(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`))");
+            return violations;
         }
 
         async Task Check(IPage page, string shot)

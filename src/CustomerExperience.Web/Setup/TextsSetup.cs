@@ -7,5 +7,6 @@ public static class TextsSetup
     {
         builder.Services.AddScoped<TextsEditor>();
         builder.Services.AddScoped<TextsPreview>();
+        builder.Services.AddSingleton<TextsPreviewDrafts>();
     }
 }

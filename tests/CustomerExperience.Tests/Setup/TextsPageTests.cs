@@ -1,13 +1,16 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Claims;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CustomerExperience.Tests.Infrastructure;
 using CustomerExperience.Web.Data;
 using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.Messaging;
+using CustomerExperience.Web.Setup;
 using CustomerExperience.Web.Staff;
 using CustomerExperience.Web.Surveys;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -169,22 +172,27 @@ public partial class TextsPageTests : IAsyncLifetime
         Assert.Equal("First again: {When}", await DbAsync(db => db.MessageTexts.Select(t => t.Subject).SingleAsync()));
     }
 
+    private const string Frame = "/staff/admin/texts/preview";
+    private const string FramePolicy =
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data: https:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'; sandbox";
+
+    private static async Task<HttpResponseMessage> PreviewDelayAsync(HttpClient client, string subject, string body) =>
+        await PostAsync(client, "Preview", "delay", new() { ["subject"] = subject, ["body"] = body, ["version"] = "default" });
+
     [Fact]
     public async Task Preview_renders_a_sample_message_in_the_draft_words_through_the_real_builder_and_saves_nothing()
     {
         var admin = await StaffSignIn.ClientAsync(app, StaffRoles.Admin);
 
-        var preview = await PostAsync(admin, "Preview", "delay", new()
-        {
-            ["subject"] = "Late at {LocationName} <today>",
-            ["body"] = "Hi {FirstName} & co,\n\nAbout {Minutes} minutes: now {ExpectedTime}.\n\n{ManageLink}",
-            ["version"] = "default",
-        });
+        var preview = await PreviewDelayAsync(admin, "Late at {LocationName} <today>",
+            "Hi {FirstName} & co,\n\nAbout {Minutes} minutes: now {ExpectedTime}.\n\n{ManageLink}");
 
         Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
         var html = await preview.Content.ReadAsStringAsync();
         Assert.Contains("<span id=\"preview-subject\">Late at Test Screening Center &lt;today&gt;</span>", html);
-        Assert.Contains("<p>Hi Alex &amp; co,</p><p>About 20 minutes: now ", html); // the HTML part, shown in the page
+        // The HTML part is not in the page (whose CSP would unstyle it) but in a sandboxed frame with no scripts.
+        Assert.Matches($@"<iframe id=""preview-html"" class=""email-frame"" sandbox title=""[^""]+""\s+src=""{Frame}\?kind=delay""></iframe>", html);
+        Assert.DoesNotContain("<p>Hi Alex &amp; co,</p>", html);
         // Razor writes the text part's line breaks as &#xA;.
         Assert.Matches(@"<pre class=""email-text"" id=""preview-text"">Hi Alex & co,\n\nAbout 20 minutes: now \d+:\d\d [AP]M\.\n\nYour visit page: http://127\.0\.0\.1:5080/manage/sample-link",
             WebUtility.HtmlDecode(html));
@@ -192,9 +200,93 @@ public partial class TextsPageTests : IAsyncLifetime
         Assert.Equal(0, await DbAsync(db => db.MessageTexts.CountAsync()));
         Assert.Equal(0, await DbAsync(db => db.OutboundEmails.CountAsync()));
 
-        var refused = await PostAsync(admin, "Preview", "delay", new() { ["subject"] = "{Nope}", ["body"] = "x", ["version"] = "default" });
+        var refused = await PreviewDelayAsync(admin, "{Nope}", "x");
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.DoesNotContain("id=\"preview\"", await refused.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_preview_frame_answers_the_whole_sample_email_in_the_draft_words_under_a_narrow_csp_of_its_own()
+    {
+        var admin = await StaffSignIn.ClientAsync(app, StaffRoles.Admin);
+        Assert.Equal(HttpStatusCode.OK, (await PreviewDelayAsync(admin, "Late at {LocationName}",
+            "Hi {FirstName} & co,\n\nAbout {Minutes} minutes: now {ExpectedTime}.\n\n{ManageLink}")).StatusCode);
+
+        var frame = await admin.GetAsync($"{Frame}?kind=delay");
+
+        Assert.Equal(HttpStatusCode.OK, frame.StatusCode);
+        Assert.Equal("text/html", frame.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(FramePolicy, Assert.Single(frame.Headers.GetValues("Content-Security-Policy")));
+        Assert.Equal("SAMEORIGIN", Assert.Single(frame.Headers.GetValues("X-Frame-Options")));
+        Assert.True(frame.Headers.CacheControl!.NoStore);
+        var html = await frame.Content.ReadAsStringAsync();
+        Assert.StartsWith(EmailHtml.Start, html); // the email's own frame, inline styles and all
+        Assert.Contains("<p>Hi Alex &amp; co,</p><p>About 20 minutes: now ", html);
+        Assert.Contains("style=\"", html[EmailHtml.Start.Length..]); // the button's inline style
+        Assert.DoesNotContain("{", html);
+        Assert.DoesNotContain("<script", html);
+
+        // The app's own pages keep the strict policy.
+        var page = await admin.GetAsync($"{Page}?kind=delay");
+        Assert.Contains("style-src 'self';", Assert.Single(page.Headers.GetValues("Content-Security-Policy")));
+        Assert.Equal("DENY", Assert.Single(page.Headers.GetValues("X-Frame-Options")));
+    }
+
+    [Fact]
+    public async Task The_preview_frame_shows_only_the_draft_this_admin_last_previewed_for_that_kind()
+    {
+        var admin = await StaffSignIn.ClientAsync(app, StaffRoles.Admin);
+        var other = await StaffSignIn.ClientAsync(app, StaffRoles.Admin);
+
+        var none = await admin.GetAsync($"{Frame}?kind=delay");
+        Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
+        Assert.Contains("press Preview again", await none.Content.ReadAsStringAsync());
+        Assert.Equal(FramePolicy, Assert.Single(none.Headers.GetValues("Content-Security-Policy")));
+
+        Assert.Equal(HttpStatusCode.OK, (await PreviewDelayAsync(admin, "First draft", "Mine, {FirstName}.\n\n{ManageLink}")).StatusCode);
+        // A refused draft is not previewed: the frame keeps the last good one.
+        Assert.Equal(HttpStatusCode.BadRequest, (await PreviewDelayAsync(admin, "Bad", "Hello {Firstname}\n\n{ManageLink}")).StatusCode);
+        Assert.Contains("Mine, Alex.", await admin.GetStringAsync($"{Frame}?kind=delay"));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"{Frame}?kind=reminder")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"{Frame}?kind=nope")).StatusCode);
+
+        // Another admin given this admin's cookie sees nothing: the draft is bound to who previewed it.
+        var drafts = app.Services.GetRequiredService<TextsPreviewDrafts>();
+        var previewed = SignedIn("admin-a");
+        drafts.Keep(previewed, MessageKinds.Delay, new MessageTemplate("Mine", "Mine, {FirstName}.\n\n{ManageLink}"));
+        var cookies = string.Join("; ", previewed.Response.Headers.SetCookie.Select(c => c!.Split(';')[0]));
+        Assert.NotNull(drafts.Find(WithCookies(SignedIn("admin-a"), cookies), MessageKinds.Delay));
+        Assert.Null(drafts.Find(WithCookies(SignedIn("admin-b"), cookies), MessageKinds.Delay));
+        Assert.Null(drafts.Find(WithCookies(SignedIn("admin-a"), cookies.Replace("cx.preview=", "cx.preview=x")), MessageKinds.Delay));
+
+        // Half an hour later the draft has expired.
+        clock.Advance(TimeSpan.FromMinutes(31));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"{Frame}?kind=delay")).StatusCode);
+    }
+
+    private static DefaultHttpContext SignedIn(string staffId) => new()
+    {
+        User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, staffId)], "test")),
+    };
+
+    private static DefaultHttpContext WithCookies(DefaultHttpContext http, string cookies)
+    {
+        http.Request.Headers.Cookie = cookies;
+        return http;
+    }
+
+    [Fact]
+    public async Task The_preview_post_needs_its_antiforgery_token()
+    {
+        var admin = await StaffSignIn.ClientAsync(app, StaffRoles.Admin);
+
+        var forged = await admin.PostAsync($"{Page}?handler=Preview", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["kind"] = "delay", ["subject"] = "Forged", ["body"] = "Forged {FirstName}\n\n{ManageLink}", ["version"] = "default",
+        }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"{Frame}?kind=delay")).StatusCode);
     }
 
     [Fact]
@@ -208,16 +300,20 @@ public partial class TextsPageTests : IAsyncLifetime
             Assert.True(preview.StatusCode == HttpStatusCode.OK, $"{kind.Key}: {(int)preview.StatusCode}");
             Assert.Contains("id=\"preview-html\"", html);
             Assert.Contains("Alex", html);
+            var frame = await admin.GetAsync($"{Frame}?kind={kind.Key}");
+            Assert.True(frame.StatusCode == HttpStatusCode.OK, $"{kind.Key} frame: {(int)frame.StatusCode}");
+            Assert.Contains("Alex", await frame.Content.ReadAsStringAsync());
         }
     }
 
     [Theory]
     [InlineData(StaffRoles.FrontDesk)]
     [InlineData(StaffRoles.Clinician)]
-    public async Task Front_desk_and_clinicians_get_a_403_on_the_page_and_its_posts(string role)
+    public async Task Front_desk_and_clinicians_get_a_403_on_the_page_its_posts_and_its_preview_frame(string role)
     {
         var client = await StaffSignIn.ClientAsync(app, role);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync(Page)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync($"{Frame}?kind=delay")).StatusCode);
         var token = await StaffSignIn.AntiforgeryTokenAsync(client, "/staff");
         var post = await client.PostAsync($"{Page}?handler=Save", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -228,7 +324,7 @@ public partial class TextsPageTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Managers_read_the_texts_but_every_post_is_a_403()
+    public async Task Managers_read_the_texts_but_every_post_and_the_preview_frame_is_a_403()
     {
         var manager = await StaffSignIn.ClientAsync(app, StaffRoles.Manager);
 
@@ -236,6 +332,7 @@ public partial class TextsPageTests : IAsyncLifetime
         Assert.Contains("only admins can change them", page);
         Assert.DoesNotContain("id=\"save-button\"", page);
         Assert.Contains("Your visit is booked.", page);
+        Assert.Equal(HttpStatusCode.Forbidden, (await manager.GetAsync($"{Frame}?kind=confirmation")).StatusCode);
 
         foreach (var handler in new[] { "Save", "Preview", "Reset" })
             Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(manager, handler, "confirmation",

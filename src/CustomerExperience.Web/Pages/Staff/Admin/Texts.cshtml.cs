@@ -16,7 +16,7 @@ namespace CustomerExperience.Web.Pages.Staff.Admin;
 /// <c>?kind=survey-questions</c>.
 /// </summary>
 [Authorize(Policy = StaffPolicies.Manager)]
-public class TextsModel(TextsEditor editor, TextsPreview preview, SurveyResponses surveys, Data.AppDbContext db) : PageModel
+public class TextsModel(TextsEditor editor, TextsPreview preview, TextsPreviewDrafts previews, SurveyResponses surveys, Data.AppDbContext db) : PageModel
 {
     public const string QuestionsKey = "survey-questions";
 
@@ -34,6 +34,7 @@ public class TextsModel(TextsEditor editor, TextsPreview preview, SurveyResponse
     public string? SurveyChangedBy { get; private set; }
     public string? ChangedBy { get; private set; }
 
+    /// <summary>The checked draft being previewed: its subject and text part here, its HTML part in the preview frame.</summary>
     public EmailMessage? PreviewEmail { get; private set; }
     public SurveyDefinition? PreviewSurvey { get; private set; }
     public Dictionary<string, string> Errors { get; private set; } = [];
@@ -62,7 +63,9 @@ public class TextsModel(TextsEditor editor, TextsPreview preview, SurveyResponse
         if (!await LoadAsync(ct) || Selected is null) return NotFound();
         Errors = TextsEditor.Problems(Selected, Subject, Body);
         if (Errors.Count > 0) return Refused();
-        PreviewEmail = await preview.EmailAsync(Selected, new MessageTemplate(Subject.Trim(), Body.ReplaceLineEndings("\n").Trim()), ct);
+        var draft = new MessageTemplate(Subject.Trim(), Body.ReplaceLineEndings("\n").Trim());
+        PreviewEmail = await preview.EmailAsync(Selected, draft, ct);
+        previews.Keep(HttpContext, Selected, draft);
         return Page();
     }
 
@@ -151,12 +154,6 @@ public class TextsModel(TextsEditor editor, TextsPreview preview, SurveyResponse
 
     private async Task<string?> StaffNameAsync(string? id, CancellationToken ct) =>
         id is null ? null : await db.Users.AsNoTracking().Where(u => u.Id == id).Select(u => u.DisplayName).SingleOrDefaultAsync(ct);
-
-    /// <summary>The inside of an email's HTML part, to show in the page (its frame is the same for every email).</summary>
-    public static string HtmlInside(string html) =>
-        html.StartsWith(EmailHtml.Start, StringComparison.Ordinal) && html.EndsWith(EmailHtml.End, StringComparison.Ordinal)
-            ? html[EmailHtml.Start.Length..^EmailHtml.End.Length]
-            : html;
 
     public static string Local(DateTimeOffset instant) =>
         instant.ToUniversalTime().ToString("MMMM d, yyyy 'at' HH:mm 'UTC'", AppointmentEmails.Culture);
