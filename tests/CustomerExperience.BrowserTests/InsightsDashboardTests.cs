@@ -164,7 +164,7 @@ public class InsightsDashboardTests(LiveApp live)
             {
                 var at = now.AddDays(-7 * week - random.Next(7)).Date.AddHours(14 + random.Next(6));
                 var when = new DateTimeOffset(at, TimeSpan.Zero);
-                if (when > now) when = now.AddHours(-1);
+                if (when > now) when = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddHours(-1);
                 var customer = NewCustomer($"Customer {week}-{i}");
                 var performer = i % 9 == 8 && week < 10 ? staff[2] : staff[i % 2];
                 var visit = Visit(customer.Id, when.AddMinutes(-40), AppointmentStatus.Completed, performer);
@@ -219,7 +219,9 @@ public class InsightsDashboardTests(LiveApp live)
         for (var i = 0; i < 240; i++)
         {
             var customer = NewCustomer($"{first[i % 10]} {last[i / 10 % 10]}");
-            var visitAt = now.AddDays(-380 - random.Next(340));
+            // At 08:00 UTC: the survey visits above fill 14:20 to about 21:00 (one room, a second apart), and a visit at
+            // the test's own time of day could land on one of them.
+            var visitAt = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-380 - random.Next(340)).AddHours(8);
             Visit(customer.Id, visitAt, AppointmentStatus.Completed, staff[i % 2]);
             var recallAt = visitAt.AddDays(335);
             db.OutboundEmails.Add(new OutboundEmail
