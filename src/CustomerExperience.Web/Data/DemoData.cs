@@ -102,7 +102,8 @@ public partial class DemoData(AppDbContext db, TimeProvider clock, Audit audit, 
     }
 
     // The big tables go in by binary COPY after the rest is saved: tracking and inserting their tens of thousands of
-    // rows through EF took over a minute.
+    // rows through EF took over a minute. Like the customers, notes and goals they are not set-up (no set-up page makes
+    // them), so they are where the seeding cannot go through the set-up pages' code.
     private readonly List<Appointment> visits = [];
     private readonly List<SurveyResponse> responses = [];
     private readonly List<RecoveryCase> cases = [];
