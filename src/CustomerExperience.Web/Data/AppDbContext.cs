@@ -45,6 +45,13 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<PastVisit> PastVisits => Set<PastVisit>();
     public DbSet<Scheduling.CompletedVisit> CompletedVisits => Set<Scheduling.CompletedVisit>();
 
+    /// <summary>
+    /// A new transaction, or null when one is open already: the caller's work then commits (or not) with it. The demo
+    /// seeding runs the set-up editors inside its one transaction.
+    /// </summary>
+    public async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction?> BeginUnlessInTransactionAsync(CancellationToken ct) =>
+        Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(ct) : null;
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);

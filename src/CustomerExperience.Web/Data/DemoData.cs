@@ -1,5 +1,6 @@
 using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.Recovery;
+using CustomerExperience.Web.Setup;
 using CustomerExperience.Web.Staff;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -14,9 +15,17 @@ namespace CustomerExperience.Web.Data;
 /// happened, a year of survey answers, service-recovery cases, recall emails and goals, all relative to today.
 /// Deterministic for a given day, and seeded once: a second run changes nothing. The demo staff accounts
 /// (<see cref="StaffAccounts.Demo"/>) are created first.
+/// The clinic's set-up (locations, services, rooms with their hours, closures to come) goes through the set-up pages'
+/// own editors, checks and audit included, so the demo cannot hold a set-up those pages would refuse. What happened
+/// (visits, answers, cases, emails, closures already over, which the closures page refuses as past) is written directly:
+/// a set-up page has no say over history, and its tens of thousands of rows go in by binary COPY.
 /// </summary>
-public partial class DemoData(AppDbContext db, TimeProvider clock)
+public partial class DemoData(AppDbContext db, TimeProvider clock, Audit audit, LocationSettings locationSettings,
+    ServiceSettings serviceSettings, RoomsEditor roomsEditor, ClosuresEditor closuresEditor)
 {
+    /// <summary>Who the audit trail says set the demo clinic up.</summary>
+    public const string SetUpBy = "Demo set-up";
+
     public const string Zone = "America/New_York";
     private const int CustomerCount = ReturningCustomers + NewCustomers;
 
@@ -37,19 +46,19 @@ public partial class DemoData(AppDbContext db, TimeProvider clock)
 
         var now = clock.GetUtcNow();
         var zone = TimeZoneInfo.FindSystemTimeZoneById(Zone);
-        var (riverside, midtown) = Locations();
+        var today = Location.DateIn(zone, now);
         team = await DemoTeamAsync(cancellationToken);
-        AddHomeLocations(riverside, midtown);
-        var (screening, diagnostic, boneDensity) = Services();
-        var resources = Resources(riverside, midtown, screening, diagnostic, boneDensity);
-        db.AddRange(riverside, midtown, screening, diagnostic, boneDensity);
-        db.AddRange(resources);
+        audit.RecordStartUpChangesAs("demo", SetUpBy);
+        var (riverside, midtown) = await SetUpLocationsAsync(cancellationToken);
+        await AddHomeLocationsAsync(riverside, midtown, cancellationToken);
+        var (screening, diagnostic, boneDensity) = await SetUpServicesAsync(cancellationToken);
+        var resources = await SetUpRoomsAsync(riverside, midtown, screening, diagnostic, boneDensity, cancellationToken);
+        await SetUpClosuresAsync([riverside, midtown], today, cancellationToken);
 
         var random = new Random(20261123);
         var customers = Enumerable.Range(0, CustomerCount).Select(i => NewCustomer(i, random, now)).ToList();
         db.AddRange(customers);
 
-        var today = Location.DateIn(zone, now);
         var mammography = resources.Where(r => r.Services.Contains(screening)).ToList();
         var history = AddHistory(customers, screening, boneDensity, resources, random, now, today, zone);
 
@@ -83,7 +92,7 @@ public partial class DemoData(AppDbContext db, TimeProvider clock)
             }
         }
         visits.AddRange(history);
-        await AddSurveysAndCasesAsync(history, todays, random, now, today, zone, cancellationToken);
+        await AddSurveysAndCasesAsync([riverside, midtown], history, todays, random, now, today, zone, cancellationToken);
         var all = history.Concat(todays).ToList();
         AddRecalls(all, customers.ToDictionary(c => c.Id), new[] { screening, diagnostic, boneDensity }.ToDictionary(s => s.Id), now, zone);
         AddGoals(riverside, today, now);
@@ -93,7 +102,8 @@ public partial class DemoData(AppDbContext db, TimeProvider clock)
     }
 
     // The big tables go in by binary COPY after the rest is saved: tracking and inserting their tens of thousands of
-    // rows through EF took over a minute.
+    // rows through EF took over a minute. Like the customers, notes and goals they are not set-up (no set-up page makes
+    // them), so they are where the seeding cannot go through the set-up pages' code.
     private readonly List<Appointment> visits = [];
     private readonly List<SurveyResponse> responses = [];
     private readonly List<RecoveryCase> cases = [];
@@ -136,10 +146,9 @@ public partial class DemoData(AppDbContext db, TimeProvider clock)
     }
 
     /// <summary>The front desk works at Riverside, everyone else at both; Riverside's cases go to the demo manager.</summary>
-    private void AddHomeLocations(Location riverside, Location midtown)
+    private async Task AddHomeLocationsAsync(Location riverside, Location midtown, CancellationToken ct)
     {
         riversideId = riverside.Id;
-        riverside.ServiceRecoveryManagerId = team.Manager;
         foreach (var (staff, locations) in new[]
                  {
                      (team.Admin, new[] { riverside, midtown }), (team.Manager, [riverside, midtown]),
@@ -149,6 +158,12 @@ public partial class DemoData(AppDbContext db, TimeProvider clock)
             if (staff is null) continue;
             db.AddRange(locations.Select(l => new StaffLocation { StaffUserId = staff, LocationId = l.Id }));
         }
+        await db.SaveChangesAsync(ct);
+        if (team.Manager is null) return;
+        // As on the location's page: the manager must work there, which the rows just saved say.
+        var form = LocationForm.From(riverside);
+        form.ServiceRecoveryManagerId = team.Manager;
+        Saved(await locationSettings.UpdateAsync(riverside.Id, riverside.Version, form, ct), riverside.Name);
     }
 
     /// <summary>Check-in with its care team and a visit code unique at the location (among all demo visits, so among any 30 days).</summary>
@@ -173,13 +188,13 @@ public partial class DemoData(AppDbContext db, TimeProvider clock)
     /// A year of survey answers from the kiosk and by email on the visits that happened (about six in ten answered), a
     /// few anonymous kiosk answers on most days, and the cases the unhappy ones opened; a complaint logged at the desk.
     /// </summary>
-    private async Task AddSurveysAndCasesAsync(List<Appointment> history, List<Appointment> todays, Random random, DateTimeOffset now, DateOnly today,
-        TimeZoneInfo zone, CancellationToken cancellationToken)
+    private async Task AddSurveysAndCasesAsync(Location[] places, List<Appointment> history, List<Appointment> todays, Random random, DateTimeOffset now,
+        DateOnly today, TimeZoneInfo zone, CancellationToken cancellationToken)
     {
         var definition = await db.SurveyDefinitions.AsNoTracking().Include(d => d.Questions)
             .OrderByDescending(d => d.Version).FirstOrDefaultAsync(cancellationToken);
         if (definition is null || team.Manager is null) return;
-        var locations = db.ChangeTracker.Entries<Location>().Select(e => e.Entity).ToDictionary(l => l.Id);
+        var locations = places.ToDictionary(l => l.Id);
 
         // Customers seen today: their last visit before today is where an earlier unhappy answer belongs.
         var todaysCustomers = todays.Where(v => v.Status == AppointmentStatus.Completed).Select(v => v.CustomerId).Distinct().ToList();
@@ -346,92 +361,126 @@ public partial class DemoData(AppDbContext db, TimeProvider clock)
         (new DateOnly(2027, 7, 5), "Independence Day (observed)"),
     ];
 
-    private static (Location, Location) Locations()
+    /// <summary>The id of what a set-up editor saved; anything else (a refusal) stops the seeding, naming what was wrong.</summary>
+    private static Guid Saved(PlacesSave outcome, string what) => outcome switch
     {
-        Location Build(string slug, string name, string address, string postal, string phone, string directions, string arrival, string parking) => new()
+        PlacesSave.Saved saved => saved.Id,
+        PlacesSave.Invalid invalid => throw Refused(what, invalid.Errors),
+        _ => throw new InvalidOperationException($"Demo set-up: {what} was not saved ({outcome.GetType().Name})."),
+    };
+
+    private static Guid Saved(SetupOutcome outcome, string what) => outcome switch
+    {
+        SetupOutcome.Saved saved => saved.Id,
+        SetupOutcome.Invalid invalid => throw Refused(what, invalid.Errors),
+        _ => throw new InvalidOperationException($"Demo set-up: {what} was not saved ({outcome.GetType().Name})."),
+    };
+
+    private static InvalidOperationException Refused(string what, IReadOnlyDictionary<string, string> errors) =>
+        new($"Demo set-up: {what} was refused: {string.Join(" ", errors.Select(e => $"{e.Key}: {e.Value}"))}");
+
+    private async Task<(Location, Location)> SetUpLocationsAsync(CancellationToken ct)
+    {
+        async Task<Location> Create(string slug, string name, string address, string postal, string phone, string directions, string arrival, string parking)
         {
-            Id = Guid.CreateVersion7(),
-            Slug = slug,
-            Name = name,
-            AddressLine = address,
-            City = "New York",
-            Region = "NY",
-            PostalCode = postal,
-            TimeZoneId = Zone,
-            Phone = phone,
-            DirectionsUrl = directions,
-            ArrivalNotes = arrival,
-            ParkingNotes = parking,
-            Closures = Holidays.Select(h => new LocationClosure { Id = Guid.CreateVersion7(), From = h.Date, To = h.Date, Reason = h.Reason }).ToList(),
-        };
+            var id = Saved(await locationSettings.CreateAsync(new LocationForm
+            {
+                Slug = slug, Name = name, AddressLine = address, City = "New York", Region = "NY", PostalCode = postal,
+                TimeZoneId = Zone, Phone = phone, DirectionsUrl = directions, ArrivalNotes = arrival, ParkingNotes = parking,
+            }, ct), name);
+            return (await db.Locations.FindAsync([id], ct))!;
+        }
 
         return (
-            Build("riverside", "Riverside Women's Imaging", "410 Riverside Drive, Suite 2", "10025", "+1 212 555 0140",
+            await Create("riverside", "Riverside Women's Imaging", "410 Riverside Drive, Suite 2", "10025", "+1 212 555 0140",
                 "https://www.openstreetmap.org/search?query=410%20Riverside%20Drive%20New%20York",
                 "Please arrive 10 minutes early; reception is on the 2nd floor.",
                 "Free parking for patients in the garage on 113th Street; bring your ticket to the front desk."),
-            Build("midtown", "Midtown Screening Center", "250 West 57th Street, 4th floor", "10107", "+1 212 555 0190",
+            await Create("midtown", "Midtown Screening Center", "250 West 57th Street, 4th floor", "10107", "+1 212 555 0190",
                 "https://www.openstreetmap.org/search?query=250%20West%2057th%20Street%20New%20York",
                 "Nearest subway: 57 St–7 Av (N, Q, R, W).",
                 "Street parking is scarce; the garage on 56th Street validates 2 hours."));
     }
 
-    private static (Service, Service, Service) Services() => (
-        new Service
-        {
-            Id = Guid.CreateVersion7(), Slug = "screening-mammogram", Name = "Screening mammogram",
-            Description = "Routine yearly breast screening for people without symptoms.",
-            DurationMinutes = 30, BufferMinutes = 10, CoverageIntervalDays = 365, RecallIntervalDays = 365,
-            ReminderOffsetsMinutes = [7 * 24 * 60, 24 * 60, 120],
-            PreparationNotes = "Please do not use deodorant, powder or lotion under your arms or on your chest on the day. A two-piece outfit is easiest.",
-            ResultsMinBusinessDays = 1, ResultsMaxBusinessDays = 2, CalendarTitle = "Clinic appointment",
-        },
-        new Service
-        {
-            Id = Guid.CreateVersion7(), Slug = "diagnostic-mammogram", Name = "Diagnostic mammogram",
-            Description = "A closer look when you or your doctor have a concern. Bring your referral.",
-            DurationMinutes = 45, BufferMinutes = 15, ReminderOffsetsMinutes = [24 * 60, 120],
-            PreparationNotes = "Please bring your referral and any earlier images. Do not use deodorant or powder on the day.",
-            ResultsMinBusinessDays = 1, ResultsMaxBusinessDays = 2, CalendarTitle = "Clinic appointment",
-        },
-        new Service
-        {
-            Id = Guid.CreateVersion7(), Slug = "bone-density-scan", Name = "Bone density scan",
-            Description = "A quick, low-dose DEXA scan of hip and spine.",
-            DurationMinutes = 20, BufferMinutes = 10, CoverageIntervalDays = 730, RecallIntervalDays = 730,
-            ReminderOffsetsMinutes = [7 * 24 * 60, 24 * 60, 120],
-            PreparationNotes = "Do not take calcium supplements for 24 hours before your scan. Wear clothes without metal zips or buttons.",
-            ResultsMinBusinessDays = 2, ResultsMaxBusinessDays = 3, CalendarTitle = "Clinic appointment",
-        });
-
-    private static List<Resource> Resources(Location riverside, Location midtown, Service screening, Service diagnostic, Service boneDensity)
+    private async Task<(Service, Service, Service)> SetUpServicesAsync(CancellationToken ct)
     {
-        List<WorkingHours> Weekdays(bool saturday)
+        async Task<Service> Create(ServiceForm form)
         {
-            var hours = new List<WorkingHours>();
-            foreach (var day in new[] { DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday })
-            {
-                hours.Add(new WorkingHours { Id = Guid.CreateVersion7(), Day = day, Opens = new TimeOnly(8, 0), Closes = new TimeOnly(12, 0) });
-                hours.Add(new WorkingHours { Id = Guid.CreateVersion7(), Day = day, Opens = new TimeOnly(13, 0), Closes = new TimeOnly(17, 0) });
-            }
-            if (saturday)
-                hours.Add(new WorkingHours { Id = Guid.CreateVersion7(), Day = DayOfWeek.Saturday, Opens = new TimeOnly(9, 0), Closes = new TimeOnly(13, 0) });
-            return hours;
+            form.CalendarTitle = ServiceSettings.NeutralCalendarTitle;
+            var id = Saved(await serviceSettings.CreateAsync(form, ct), form.Name!);
+            return (await db.Services.FindAsync([id], ct))!;
         }
 
-        Resource Build(Location location, string name, ResourceKind kind, bool saturday, params Service[] services) => new()
+        return (
+            await Create(new ServiceForm
+            {
+                Slug = "screening-mammogram", Name = "Screening mammogram",
+                Description = "Routine yearly breast screening for people without symptoms.",
+                DurationMinutes = "30", BufferMinutes = "10", CoverageIntervalDays = "365", RecallIntervalDays = "365",
+                ReminderOffsets = "7 days, 1 day, 2 hours",
+                PreparationNotes = "Please do not use deodorant, powder or lotion under your arms or on your chest on the day. A two-piece outfit is easiest.",
+                ResultsMinBusinessDays = "1", ResultsMaxBusinessDays = "2",
+            }),
+            await Create(new ServiceForm
+            {
+                Slug = "diagnostic-mammogram", Name = "Diagnostic mammogram",
+                Description = "A closer look when you or your doctor have a concern. Bring your referral.",
+                DurationMinutes = "45", BufferMinutes = "15", ReminderOffsets = "1 day, 2 hours",
+                PreparationNotes = "Please bring your referral and any earlier images. Do not use deodorant or powder on the day.",
+                ResultsMinBusinessDays = "1", ResultsMaxBusinessDays = "2",
+            }),
+            await Create(new ServiceForm
+            {
+                Slug = "bone-density-scan", Name = "Bone density scan",
+                Description = "A quick, low-dose DEXA scan of hip and spine.",
+                DurationMinutes = "20", BufferMinutes = "10", CoverageIntervalDays = "730", RecallIntervalDays = "730",
+                ReminderOffsets = "7 days, 1 day, 2 hours",
+                PreparationNotes = "Do not take calcium supplements for 24 hours before your scan. Wear clothes without metal zips or buttons.",
+                ResultsMinBusinessDays = "2", ResultsMaxBusinessDays = "3",
+            }));
+    }
+
+    /// <summary>Rooms and machines as the rooms page saves them: weekdays 08:00–17:00 with a lunch break, some on Saturday mornings.</summary>
+    private async Task<List<Resource>> SetUpRoomsAsync(Location riverside, Location midtown, Service screening, Service diagnostic, Service boneDensity,
+        CancellationToken ct)
+    {
+        const string Weekday = "08:00–12:00, 13:00–17:00";
+        async Task<Resource> Create(Location location, string name, ResourceKind kind, bool saturday, params Service[] services)
         {
-            Id = Guid.CreateVersion7(), LocationId = location.Id, Name = name, Kind = kind,
-            Services = [.. services], WorkingHours = Weekdays(saturday),
-        };
+            var hours = RoomsForm.Week.Where(d => d is not (DayOfWeek.Saturday or DayOfWeek.Sunday)).ToDictionary(d => d, _ => (string?)Weekday);
+            if (saturday) hours[DayOfWeek.Saturday] = "09:00–13:00";
+            var form = new RoomsForm
+            {
+                Name = name, Kind = kind.ToString(), LocationId = location.Id.ToString(),
+                Services = services.Select(s => s.Id.ToString()).ToList(), Hours = hours,
+            };
+            var id = Saved(await roomsEditor.SaveAsync(null, form, null, [], ct), $"{name} at {location.Name}");
+            return (await db.Resources.FindAsync([id], ct))!;
+        }
 
         return
         [
-            Build(riverside, "Mammography room 1", ResourceKind.Room, true, screening, diagnostic),
-            Build(riverside, "Mammography room 2", ResourceKind.Room, false, screening, diagnostic),
-            Build(riverside, "DEXA room", ResourceKind.Machine, false, boneDensity),
-            Build(midtown, "Mammography suite A", ResourceKind.Room, true, screening, diagnostic),
-            Build(midtown, "DEXA suite", ResourceKind.Machine, false, boneDensity),
+            await Create(riverside, "Mammography room 1", ResourceKind.Room, true, screening, diagnostic),
+            await Create(riverside, "Mammography room 2", ResourceKind.Room, false, screening, diagnostic),
+            await Create(riverside, "DEXA room", ResourceKind.Machine, false, boneDensity),
+            await Create(midtown, "Mammography suite A", ResourceKind.Room, true, screening, diagnostic),
+            await Create(midtown, "DEXA suite", ResourceKind.Machine, false, boneDensity),
         ];
+    }
+
+    /// <summary>The holidays: those to come through the closures page's editor; those over already (which it refuses) as history.</summary>
+    private async Task SetUpClosuresAsync(Location[] locations, DateOnly today, CancellationToken ct)
+    {
+        foreach (var location in locations)
+            foreach (var (date, reason) in Holidays)
+            {
+                if (date < today)
+                {
+                    db.LocationClosures.Add(new LocationClosure { Id = Guid.CreateVersion7(), LocationId = location.Id, From = date, To = date, Reason = reason });
+                    continue;
+                }
+                var day = date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                Saved(await closuresEditor.AddAsync(new ClosureForm(location.Id.ToString(), null, day, day, reason), [], ct), $"{reason} at {location.Name}");
+            }
     }
 }

@@ -52,7 +52,7 @@ public class ClosuresEditor(AppDbContext db, RoomsAffectedVisits affected, Setup
         if (errors.Count > 0) return new SetupOutcome.Invalid(errors);
 
         var range = new DateRange(from!.Value, to!.Value);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await db.BeginUnlessInTransactionAsync(ct);
         if (room is null)
             await db.Database.ExecuteSqlAsync($"SELECT 1 FROM cx.locations WHERE id = {location!.Id} FOR UPDATE", ct);
         else
@@ -70,7 +70,7 @@ public class ClosuresEditor(AppDbContext db, RoomsAffectedVisits affected, Setup
         audit.Record(AuditActions.ClosureAdded, $"Closed {where} {Describe(range)}: {reason}" +
             (lost.Count > 0 ? $"; {lost.Count} booked {(lost.Count == 1 ? "visit" : "visits")} affected" : ""));
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        if (transaction is not null) await transaction.CommitAsync(ct);
         changes.Changed();
 
         var closed = room is null ? location.Name : $"The room booked for your visit at {location.Name}";

@@ -36,7 +36,7 @@ public class RoomsEditor(AppDbContext db, RoomsAffectedVisits affected, SetupCha
         var (values, errors) = await form.ValidateAsync(db, ct);
         if (values is null) return new SetupOutcome.Invalid(errors);
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await db.BeginUnlessInTransactionAsync(ct);
         Resource room;
         IReadOnlyList<Appointment> lost = [];
         if (id is { } existing)
@@ -71,7 +71,7 @@ public class RoomsEditor(AppDbContext db, RoomsAffectedVisits affected, SetupCha
         if (lost.Count > 0) details += $"; {lost.Count} booked {(lost.Count == 1 ? "visit" : "visits")} affected";
         audit.Record(id is null ? AuditActions.RoomCreated : AuditActions.RoomChanged, details);
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        if (transaction is not null) await transaction.CommitAsync(ct);
 
         changes.Changed();
         var reason = values.Active

@@ -26,13 +26,18 @@ public class Audit(AppDbContext db, IHttpContextAccessor http, TimeProvider cloc
         return entry;
     }
 
+    private (string Id, string Name)? startUp;
+
+    /// <summary>Audited changes made in this scope outside any request (the demo seeding at start-up) are recorded as <paramref name="who"/>'s.</summary>
+    public void RecordStartUpChangesAs(string id, string name) => startUp = (id, name);
+
     /// <summary>The signed-in staff member: id and display name (falls back to the user name).</summary>
     public (string Id, string Name) CurrentStaff()
     {
         var user = http.HttpContext?.User;
-        var id = user?.FindFirstValue(ClaimTypes.NameIdentifier)
-            ?? throw new InvalidOperationException("Only a signed-in staff member can make an audited change.");
-        return (id, StaffName(user!));
+        if (user?.FindFirstValue(ClaimTypes.NameIdentifier) is { } id) return (id, StaffName(user));
+        if (http.HttpContext is null && startUp is { } who) return who;
+        throw new InvalidOperationException("Only a signed-in staff member can make an audited change.");
     }
 
     public static string StaffName(ClaimsPrincipal user) =>
