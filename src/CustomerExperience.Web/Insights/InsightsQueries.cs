@@ -129,9 +129,8 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
         public int Detractors { get; init; }
     }
 
-    private sealed class ResponseTotals
+    private sealed class Median
     {
-        public int Responses { get; init; }
         public double? MedianSeconds { get; init; }
     }
 
@@ -154,9 +153,9 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
         var responses = counts.Where(c => c.Key == "").Sum(c => c.Answers);
         counts.RemoveAll(c => c.Key == "");
         // A median does not add up by day: it is the one figure read from the responses themselves.
-        var median = (await q.Run<ResponseTotals>(db, $"""
+        var median = (await q.Run<Median>(db, $"""
             WITH r AS ({q.Responses()})
-            SELECT 0 AS responses, percentile_cont(0.5) WITHIN GROUP (ORDER BY r.duration_seconds) AS median_seconds
+            SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY r.duration_seconds) AS median_seconds
             FROM r WHERE NOT r.is_partial
             """, ct)).Single().MedianSeconds;
         var visits = await CompletedVisitsAsync(filter, ct);

@@ -109,10 +109,12 @@ public class InsightRollupsTests : IAsyncLifetime
         await Then($"DELETE FROM cx.appointments WHERE id = '{first}'");
     }
 
-    private Task<List<string>> VisitCountsAsync() => RowsAsync("""
+    private const string VisitCounts = """
         SELECT staff_id || '|' || location_id || '|' || measure || '|' || day || '|' || service_id || '|' || visits || '|' || hits
         FROM cx.insight_visit_days WHERE visits <> 0 OR hits <> 0 ORDER BY 1
-        """);
+        """;
+
+    private Task<List<string>> VisitCountsAsync() => RowsAsync(VisitCounts);
 
     /// <summary>The visit counts worked out from scratch over every customer and service (then thrown away).</summary>
     private async Task<List<string>> FreshVisitCountsAsync()
@@ -126,14 +128,7 @@ public class InsightRollupsTests : IAsyncLifetime
             FROM (SELECT DISTINCT customer_id, service_id FROM cx.appointments) pairs HAVING count(*) > 0;
             """, connection, transaction))
             await recount.ExecuteNonQueryAsync();
-        await using var command = new NpgsqlCommand("""
-            SELECT staff_id || '|' || location_id || '|' || measure || '|' || day || '|' || service_id || '|' || visits || '|' || hits
-            FROM cx.insight_visit_days WHERE visits <> 0 OR hits <> 0 ORDER BY 1
-            """, connection, transaction);
-        var rows = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync())
-            while (await reader.ReadAsync())
-                rows.Add(reader.GetString(0));
+        var rows = await ReadAsync(new NpgsqlCommand(VisitCounts, connection, transaction));
         await transaction.RollbackAsync();
         return rows;
     }
@@ -150,12 +145,19 @@ public class InsightRollupsTests : IAsyncLifetime
     {
         await using var connection = new NpgsqlConnection(app.ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<string>();
-        while (await reader.ReadAsync())
-            rows.Add(reader.GetString(0));
-        return rows;
+        return await ReadAsync(new NpgsqlCommand(sql, connection));
+    }
+
+    private static async Task<List<string>> ReadAsync(NpgsqlCommand command)
+    {
+        await using (command)
+        {
+            await using var reader = await command.ExecuteReaderAsync();
+            var rows = new List<string>();
+            while (await reader.ReadAsync())
+                rows.Add(reader.GetString(0));
+            return rows;
+        }
     }
 
     private const string Cell = "day::text || '|' || location_id || '|' || channel || '|' || service_id || '|' || staff_id || '|' || question_key || '|' || scale || '|' || answers || '|' || top_box || '|' || detractors";
