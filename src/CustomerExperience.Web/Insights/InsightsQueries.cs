@@ -298,44 +298,50 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
         public string LocationName { get; init; } = "";
         public DateOnly LastVisit { get; init; }
         public DateOnly Due { get; init; }
+    }
+
+    private sealed class Count
+    {
         public int Total { get; init; }
     }
 
     /// <summary>
     /// Customers due now for a recurring service (last completed visit + recall interval, within the last year) with
     /// nothing later booked, longest overdue first. The location, service and staff filters apply to that last visit;
-    /// the period does not (lapsed is about today).
+    /// the period does not (lapsed is about today). Read from cx.insight_last_visits (migration InsightLastVisits), which
+    /// keeps each customer's last visit of each recalled service, by due date.
     /// </summary>
     public async Task<Paged<LapsedCustomer>> LapsedAsync(InsightsFilter filter, int page, int pageSize, CancellationToken ct)
     {
-        var q = new Query(filter) { Now = clock.GetUtcNow() };
+        var now = clock.GetUtcNow();
+        var q = new Query(filter) { Now = now };
         page = Math.Max(1, page);
         q.Add("take", NpgsqlDbType.Integer, pageSize);
         q.Add("skip", NpgsqlDbType.Integer, (page - 1) * pageSize);
-        // Each completed visit falling due in the year is lapsed when nothing of its service is booked, checked in or
-        // completed after it (which also makes it the customer's last visit of the service): only the visits of the
-        // filtered location and that year are read, not every customer's history.
-        var rows = await q.Run<LapsedRow>(db, $"""
-            WITH lapsed AS (
-                SELECT a.customer_id, a.service_id, a.location_id, (a.start AT TIME ZONE l.time_zone_id)::date AS last_visit,
-                       (a.start AT TIME ZONE l.time_zone_id)::date + s.recall_interval_days AS due,
-                       (@now AT TIME ZONE l.time_zone_id)::date AS today
-                FROM cx.appointments a JOIN cx.locations l ON l.id = a.location_id JOIN cx.services s ON s.id = a.service_id
-                WHERE a.status = 'Completed' AND s.recall_interval_days IS NOT NULL
-                  AND a.start > @now - make_interval(days => s.recall_interval_days + 367)
-                  AND a.start < @now - make_interval(days => s.recall_interval_days - 2)
-                  AND NOT EXISTS (SELECT 1 FROM cx.appointments b WHERE b.customer_id = a.customer_id AND b.service_id = a.service_id
-                                    AND b.start > a.start AND b.status IN ('Booked', 'CheckedIn', 'Completed'))
-                  {q.VisitFilters("a")})
+        // Today is within a day of the UTC date anywhere: this coarse range lets the index on the due date narrow the
+        // rows before each location's own today is worked out.
+        var utcToday = DateOnly.FromDateTime(now.UtcDateTime);
+        q.Add("due_after", NpgsqlDbType.Date, utcToday.AddDays(-366));
+        q.Add("due_by", NpgsqlDbType.Date, utcToday.AddDays(1));
+        var where = $"""
+            WHERE NOT x.booked AND x.due > @due_after AND x.due <= @due_by
+              AND x.due <= (@now AT TIME ZONE l.time_zone_id)::date AND x.due > (@now AT TIME ZONE l.time_zone_id)::date - 365
+              {(filter.LocationId is null ? "" : "AND x.location_id = @location")}
+              {(filter.ServiceId is null ? "" : "AND x.service_id = @service")}
+              {(filter.StaffId is null ? "" : "AND @staff IN (x.performed_by_id, x.checked_in_by_id)")}
+            """;
+        var total = (await q.Run<Count>(db, $"""
+            SELECT count(*)::int AS total FROM cx.insight_last_visits x JOIN cx.locations l ON l.id = x.location_id {where}
+            """, ct)).Single().Total;
+        var rows = total == 0 ? [] : await q.Run<LapsedRow>(db, $"""
             SELECT x.customer_id, x.service_id, c.full_name, c.phone, c.email, s.name AS service_name, l.name AS location_name,
-                   x.last_visit, x.due, count(*) OVER ()::int AS total
-            FROM lapsed x JOIN cx.customers c ON c.id = x.customer_id JOIN cx.services s ON s.id = x.service_id
-            JOIN cx.locations l ON l.id = x.location_id
-            WHERE x.due <= x.today AND x.due > x.today - 365
+                   x.day AS last_visit, x.due
+            FROM cx.insight_last_visits x JOIN cx.locations l ON l.id = x.location_id
+            JOIN cx.customers c ON c.id = x.customer_id JOIN cx.services s ON s.id = x.service_id
+            {where}
             ORDER BY x.due, x.customer_id
             LIMIT @take OFFSET @skip
             """, ct);
-        var total = rows.Count > 0 ? rows[0].Total : page == 1 ? 0 : (await LapsedAsync(filter, 1, pageSize, ct)).Total;
         return new Paged<LapsedCustomer>(
             rows.ConvertAll(r => new LapsedCustomer(r.CustomerId, r.ServiceId, r.FullName, r.Phone, r.Email, r.ServiceName, r.LocationName, r.LastVisit, r.Due)),
             total, page, pageSize);
@@ -587,9 +593,6 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
         /// <summary><paramref name="column"/>'s local date (at location <c>l</c>) in the period.</summary>
         public string VisitRange(string column) =>
             $"AND {column} >= @from_utc AND {column} < @to_utc AND ({column} AT TIME ZONE l.time_zone_id)::date BETWEEN @from AND @to";
-
-        public string VisitFilters(string visit) =>
-            (filter.LocationId is null ? "" : $"AND {visit}.location_id = @location ") + StaffAndService(visit);
 
         public string CaseFilters() =>
             (filter.LocationId is null ? "" : "AND k.location_id = @location ")

@@ -109,6 +109,104 @@ public class InsightRollupsTests : IAsyncLifetime
         await Then($"DELETE FROM cx.appointments WHERE id = '{first}'");
     }
 
+    [Fact]
+    public async Task Last_visits_follow_every_change_as_the_visits_give_them()
+    {
+        var customer = await seed.CustomerAsync();
+        var first = await seed.VisitAsync(customer, June2.AddYears(-1), performedBy: clinician, checkedInBy: desk);
+        var second = await seed.VisitAsync(customer, June2, performedBy: clinician);
+        var booked = await seed.VisitAsync(customer, June2.AddYears(1), AppointmentStatus.Booked);
+        var elsewhere = await other.CustomerAsync();
+        await other.VisitAsync(elsewhere, June2, checkedInBy: desk);
+        Assert.Equal(await FreshLastVisitsAsync(), await LastVisitsAsync());
+        // The last of the customer's two visits, due a year on (365 days), with the next one booked.
+        Assert.Contains(await LastVisitsAsync(), r => r.StartsWith(
+            $"{customer}|{seed.Clinic.ServiceId}|{second}|2026-06-02|2027-06-02|{clinician}|-|True|", StringComparison.Ordinal));
+
+        async Task Then(string sql)
+        {
+            await ExecuteAsync(sql);
+            Assert.Equal(await FreshLastVisitsAsync(), await LastVisitsAsync());
+        }
+
+        await Then($"UPDATE cx.appointments SET status = 'Cancelled' WHERE id = '{booked}'");
+        await Then($"UPDATE cx.appointments SET status = 'Cancelled' WHERE id = '{second}'");
+        await Then($"UPDATE cx.appointments SET status = 'Completed', completed_at = start + interval '20 minutes' WHERE id = '{second}'");
+        await Then($"UPDATE cx.appointments SET performed_by_id = '{desk}', checked_in_by_id = NULL WHERE id = '{second}'");
+        await Then($"UPDATE cx.appointments SET status = 'Booked' WHERE id = '{booked}'");
+        await Then($"UPDATE cx.appointments SET customer_id = '{elsewhere}' WHERE id = '{second}'");
+        await Then($"UPDATE cx.appointments SET service_id = '{other.Clinic.ServiceId}', location_id = '{other.Clinic.LocationId}', resource_id = '{other.Clinic.RoomId}' WHERE id = '{first}'");
+        await Then($"UPDATE cx.services SET recall_interval_days = 200 WHERE id = '{other.Clinic.ServiceId}'");
+        await Then($"UPDATE cx.locations SET time_zone_id = 'Pacific/Auckland' WHERE id = '{other.Clinic.LocationId}'");
+        await Then($"UPDATE cx.services SET recall_interval_days = NULL WHERE id = '{seed.Clinic.ServiceId}'");
+        await Then($"UPDATE cx.services SET recall_interval_days = 365 WHERE id = '{seed.Clinic.ServiceId}'");
+        await Then($"DELETE FROM cx.survey_responses WHERE appointment_id = '{first}'");
+        await Then($"DELETE FROM cx.appointments WHERE id = '{first}'");
+        Assert.Contains(await LastVisitsAsync(), r => r.StartsWith($"{elsewhere}|{seed.Clinic.ServiceId}|{second}|", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_visit_booked_while_another_is_cancelled_leaves_the_customer_booked()
+    {
+        var customer = await seed.CustomerAsync();
+        await seed.VisitAsync(customer, June2);
+        var cancelled = await seed.VisitAsync(customer, June2.AddYears(1), AppointmentStatus.Booked);
+
+        // One transaction books a visit and has not committed; another cancels the customer's other booking meanwhile.
+        await using var booking = new NpgsqlConnection(app.ConnectionString);
+        await booking.OpenAsync();
+        await using var bookingTransaction = await booking.BeginTransactionAsync();
+        await using (var insert = new NpgsqlCommand($"""
+            INSERT INTO cx.appointments (id, customer_id, service_id, location_id, resource_id, start, "end", blocked_until, status, source, calendar_sequence, created_at)
+            SELECT gen_random_uuid(), customer_id, service_id, location_id, resource_id, start + interval '2 days', "end" + interval '2 days',
+                   blocked_until + interval '2 days', 'Booked', 'Online', 0, now()
+            FROM cx.appointments WHERE id = '{cancelled}'
+            """, booking, bookingTransaction))
+            await insert.ExecuteNonQueryAsync();
+        var cancelling = ExecuteAsync($"UPDATE cx.appointments SET status = 'Cancelled' WHERE id = '{cancelled}'");
+        await WaitUntilBlockedAsync(cancelling);
+        await bookingTransaction.CommitAsync();
+        await cancelling;
+
+        Assert.Equal(await FreshLastVisitsAsync(), await LastVisitsAsync());
+        Assert.Contains("|True|", Assert.Single(await LastVisitsAsync(), r => r.StartsWith($"{customer}|", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
+    /// <summary>Until some statement waits for a lock another transaction holds (or the given one ends early).</summary>
+    private async Task WaitUntilBlockedAsync(Task statement)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!statement.IsCompleted)
+        {
+            var waiting = await RowsAsync("SELECT count(*)::text FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+            if (waiting.Single() != "0") return;
+            await Task.Delay(10, timeout.Token);
+        }
+    }
+
+    private const string LastVisits = """
+        SELECT customer_id || '|' || service_id || '|' || appointment_id || '|' || day || '|' || due || '|' || coalesce(performed_by_id, '-')
+               || '|' || coalesce(checked_in_by_id, '-') || '|' || CASE WHEN booked THEN 'True' ELSE 'False' END || '|' || location_id
+        FROM cx.insight_last_visits ORDER BY 1
+        """;
+
+    private Task<List<string>> LastVisitsAsync() => RowsAsync(LastVisits);
+
+    /// <summary>The same rows worked out independently of the triggers: each pair's last completed visit, and what is booked after it.</summary>
+    private Task<List<string>> FreshLastVisitsAsync() => RowsAsync("""
+        SELECT a.customer_id || '|' || a.service_id || '|' || a.id || '|' || (a.start AT TIME ZONE l.time_zone_id)::date || '|'
+               || ((a.start AT TIME ZONE l.time_zone_id)::date + s.recall_interval_days) || '|' || coalesce(a.performed_by_id, '-')
+               || '|' || coalesce(a.checked_in_by_id, '-') || '|'
+               || CASE WHEN EXISTS (SELECT 1 FROM cx.appointments b WHERE b.customer_id = a.customer_id AND b.service_id = a.service_id
+                                    AND b.start > a.start AND b.status IN ('Booked', 'CheckedIn')) THEN 'True' ELSE 'False' END
+               || '|' || a.location_id
+        FROM cx.appointments a JOIN cx.locations l ON l.id = a.location_id JOIN cx.services s ON s.id = a.service_id
+        WHERE a.status = 'Completed' AND s.recall_interval_days IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM cx.appointments c WHERE c.customer_id = a.customer_id AND c.service_id = a.service_id
+                            AND c.status = 'Completed' AND c.start > a.start)
+        ORDER BY 1
+        """);
+
     private const string VisitCounts = """
         SELECT staff_id || '|' || location_id || '|' || measure || '|' || day || '|' || service_id || '|' || visits || '|' || hits
         FROM cx.insight_visit_days WHERE visits <> 0 OR hits <> 0 ORDER BY 1
