@@ -235,4 +235,16 @@ TRUNCATE cx.insight_days, cx.insight_staff_days, cx.insight_visit_days;
 SELECT cx.insight_count_responses(array_agg(id), 1) FROM cx.survey_responses;
 SELECT cx.insight_count_visits(array_agg(customer_id), array_agg(service_id), 1)
 FROM (SELECT DISTINCT customer_id, service_id FROM cx.appointments) pairs;
+-- So is each customer's last completed visit of each recalled service (as the migration that added the table fills it).
+TRUNCATE cx.insight_last_visits;
+INSERT INTO cx.insight_last_visits (customer_id, service_id, location_id, appointment_id, day, due, performed_by_id, checked_in_by_id, booked)
+SELECT last.customer_id, last.service_id, last.location_id, last.id, last.day, last.day + last.recall,
+       last.performed_by_id, last.checked_in_by_id,
+       EXISTS (SELECT 1 FROM cx.appointments b WHERE b.customer_id = last.customer_id AND b.service_id = last.service_id
+                 AND b.start > last.start AND b.status IN ('Booked', 'CheckedIn'))
+FROM (SELECT DISTINCT ON (a.customer_id, a.service_id) a.customer_id, a.service_id, a.id, a.start, a.location_id,
+             a.performed_by_id, a.checked_in_by_id, (a.start AT TIME ZONE l.time_zone_id)::date AS day, s.recall_interval_days AS recall
+      FROM cx.appointments a JOIN cx.locations l ON l.id = a.location_id JOIN cx.services s ON s.id = a.service_id
+      WHERE a.status = 'Completed' AND s.recall_interval_days IS NOT NULL
+      ORDER BY a.customer_id, a.service_id, a.start DESC) last;
 VACUUM ANALYZE;

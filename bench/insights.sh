@@ -64,6 +64,8 @@ template() { # responses visits -> template name
     cx_log "seeding $responses responses and $visits visits"
     local started=$SECONDS
     psql_db cx_insights_seed -v responses="$responses" -v visits="$visits" -f "$SEED" >/dev/null
+    # The monthly survey durations, which the seed (triggers off) leaves to be counted afresh.
+    psql_db cx_insights_seed -c "SELECT cx.insight_recount_durations(NULL)" -c "VACUUM ANALYZE cx.insight_duration_months" >/dev/null
     cx_log "seeded in $((SECONDS - started)) s"
     psql_db postgres -c "ALTER DATABASE cx_insights_seed RENAME TO $name" -c "COMMENT ON DATABASE $name IS '$(date -u +%F)'"
   fi
@@ -76,8 +78,8 @@ measure() {
   tpl="$(template "$1" "$2")"
   psql_db postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db TEMPLATE $tpl"
   start_app "$db" false
-  # A migration added since the template was seeded may bring indexes without statistics.
-  psql_db "$db" -c "ANALYZE" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
+  # A migration added since the template was seeded may bring indexes without statistics, and tables without a visibility map (index-only scans).
+  psql_db "$db" -c "VACUUM ANALYZE" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
   local location url
   location="$(psql_db "$db" -c "SELECT id FROM cx.locations ORDER BY name LIMIT 1")"
   url="/staff/insights?period=year&location=$location"

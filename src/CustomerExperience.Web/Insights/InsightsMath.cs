@@ -36,4 +36,38 @@ public static class InsightsMath
 
     /// <summary>Monday of the ISO week of <paramref name="day"/>.</summary>
     public static DateOnly WeekStart(DateOnly day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
+
+    /// <summary>
+    /// The calendar months wholly inside <paramref name="from"/>–<paramref name="to"/> (both included), as the first
+    /// day of the first and the first day after the last; an empty range (From = To) when there is none.
+    /// </summary>
+    public static (DateOnly From, DateOnly To) WholeMonths(DateOnly from, DateOnly to)
+    {
+        var first = from.Day == 1 ? from : new DateOnly(from.Year, from.Month, 1).AddMonths(1);
+        var after = new DateOnly(to.Year, to.Month, 1);
+        if (to.AddDays(1).Day == 1) after = after.AddMonths(1);
+        return first < after ? (first, after) : (from, from);
+    }
+
+    /// <summary>
+    /// The median of values given with how often each occurs, as percentile_cont(0.5) would give it over the values
+    /// themselves (the mean of the two middle ones when there is an even number); null when there are none. A value may
+    /// come more than once (counted in several places): its counts add up.
+    /// </summary>
+    public static double? Median(IEnumerable<(int Value, long Count)> counts)
+    {
+        var sorted = counts.Where(c => c.Count > 0).GroupBy(c => c.Value)
+            .Select(g => (Value: g.Key, Count: g.Sum(c => c.Count))).OrderBy(c => c.Value).ToList();
+        var total = sorted.Sum(c => c.Count);
+        if (total == 0) return null;
+        int? lower = null;
+        long seen = 0;
+        foreach (var (value, count) in sorted)
+        {
+            seen += count;
+            if (lower is null && seen >= (total + 1) / 2) lower = value;
+            if (seen >= total / 2 + 1) return (lower!.Value + value) / 2.0;
+        }
+        throw new InvalidOperationException("unreachable: the last value covers every position");
+    }
 }

@@ -44,7 +44,7 @@ public sealed record QuestionFigure(string Key, string Text, SurveyScale Scale, 
 
 public sealed record Satisfaction(
     IReadOnlyList<QuestionFigure> Questions, Figure OverallTopBox, Figure Nps, int Responses, int CompletedVisits,
-    Figure ResponseRate, double? MedianSeconds);
+    Figure ResponseRate);
 
 public sealed record TrendWeek(DateOnly WeekStart, int Responses, Figure Value);
 
@@ -129,11 +129,6 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
         public int Detractors { get; init; }
     }
 
-    private sealed class Median
-    {
-        public double? MedianSeconds { get; init; }
-    }
-
     private sealed class Ratio
     {
         public int Part { get; init; }
@@ -152,12 +147,6 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
             """, ct);
         var responses = counts.Where(c => c.Key == "").Sum(c => c.Answers);
         counts.RemoveAll(c => c.Key == "");
-        // A median does not add up by day: it is the one figure read from the responses themselves.
-        var median = (await q.Run<Median>(db, $"""
-            WITH r AS ({q.Responses()})
-            SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY r.duration_seconds) AS median_seconds
-            FROM r WHERE NOT r.is_partial
-            """, ct)).Single().MedianSeconds;
         var visits = await CompletedVisitsAsync(filter, ct);
 
         var byKey = counts.ToDictionary(c => c.Key);
@@ -172,8 +161,55 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
             Overall(counts, responses),
             NpsFigure(recommend),
             responses, visits,
-            new Figure(SurveyScoring.Percent(responses, visits), responses, responses < MinResponses),
-            median);
+            new Figure(SurveyScoring.Percent(responses, visits), responses, responses < MinResponses));
+    }
+
+    private sealed class DurationCount
+    {
+        public int Seconds { get; init; }
+        public long Responses { get; init; }
+    }
+
+    /// <summary>
+    /// The median seconds from the first screen to submitting, of the complete responses in the filter. A median does
+    /// not add up by day, but counts of each whole second do: whole calendar months come from cx.insight_duration_months
+    /// (migration InsightDurationMonths) and the days around them from the responses themselves (through the index of
+    /// complete responses that holds the durations, migration InsightResponseIndexes). Those counts have no visit, so
+    /// with a service or staff member chosen the whole period is read from the responses.
+    /// </summary>
+    public async Task<double?> MedianSecondsAsync(InsightsFilter filter, CancellationToken ct)
+    {
+        var (monthsFrom, monthsTo) = filter.ServiceId is null && filter.StaffId is null
+            ? InsightsMath.WholeMonths(filter.From, filter.To)
+            : (filter.From, filter.From);
+        if (monthsFrom >= monthsTo)
+            return InsightsMath.Median((await DurationsAsync(filter, ct)).Select(c => (c.Seconds, c.Responses)));
+
+        var q = new Query(filter);
+        q.Add("months_from", NpgsqlDbType.Date, monthsFrom);
+        q.Add("months_to", NpgsqlDbType.Date, monthsTo);
+        var counts = await q.Run<DurationCount>(db, $"""
+            SELECT m.seconds, sum(m.responses)::bigint AS responses FROM cx.insight_duration_months m
+            WHERE m.month >= @months_from AND m.month < @months_to
+              {(filter.LocationId is null ? "" : "AND m.location_id = @location")}
+              {(filter.Channel is null ? "" : "AND m.channel = @channel")}
+            GROUP BY m.seconds
+            """, ct);
+        if (filter.From < monthsFrom) counts.AddRange(await DurationsAsync(filter with { To = monthsFrom.AddDays(-1) }, ct));
+        if (monthsTo <= filter.To) counts.AddRange(await DurationsAsync(filter with { From = monthsTo }, ct));
+        return InsightsMath.Median(counts.Select(c => (c.Seconds, c.Responses)));
+    }
+
+    /// <summary>How many complete responses in the filter took each whole number of seconds.</summary>
+    private async Task<List<DurationCount>> DurationsAsync(InsightsFilter filter, CancellationToken ct)
+    {
+        var q = new Query(filter);
+        return await q.Run<DurationCount>(db, $"""
+            WITH r AS ({q.Responses()})
+            SELECT r.duration_seconds AS seconds, count(*) AS responses
+            FROM r WHERE NOT r.is_partial AND r.duration_seconds IS NOT NULL
+            GROUP BY 1
+            """, ct);
     }
 
     /// <summary>
@@ -187,7 +223,7 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
         var q = new Query(filter with { From = firstWeek, To = lastWeek.AddDays(6) });
         var counts = await q.Run<AnswerCounts>(db, $"""
             SELECT date_trunc('week', d.day)::date AS week, {Sums}
-            FROM {q.Cells()}
+            FROM {q.Cells(byDay: true)}
             GROUP BY 1, d.question_key, d.scale
             """, ct);
         var responses = counts.Where(c => c.Key == "").ToDictionary(c => c.Week, c => c.Answers);
@@ -323,20 +359,22 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
         var utcToday = DateOnly.FromDateTime(now.UtcDateTime);
         q.Add("due_after", NpgsqlDbType.Date, utcToday.AddDays(-366));
         q.Add("due_by", NpgsqlDbType.Date, utcToday.AddDays(1));
+        // Each location's today, worked out once rather than for each row.
+        const string locations = "(SELECT id, name, (@now AT TIME ZONE time_zone_id)::date AS today FROM cx.locations) l";
         var where = $"""
             WHERE NOT x.booked AND x.due > @due_after AND x.due <= @due_by
-              AND x.due <= (@now AT TIME ZONE l.time_zone_id)::date AND x.due > (@now AT TIME ZONE l.time_zone_id)::date - 365
+              AND x.due <= l.today AND x.due > l.today - 365
               {(filter.LocationId is null ? "" : "AND x.location_id = @location")}
               {(filter.ServiceId is null ? "" : "AND x.service_id = @service")}
               {(filter.StaffId is null ? "" : "AND @staff IN (x.performed_by_id, x.checked_in_by_id)")}
             """;
         var total = (await q.Run<Count>(db, $"""
-            SELECT count(*)::int AS total FROM cx.insight_last_visits x JOIN cx.locations l ON l.id = x.location_id {where}
+            SELECT count(*)::int AS total FROM cx.insight_last_visits x JOIN {locations} ON l.id = x.location_id {where}
             """, ct)).Single().Total;
         var rows = total == 0 ? [] : await q.Run<LapsedRow>(db, $"""
             SELECT x.customer_id, x.service_id, c.full_name, c.phone, c.email, s.name AS service_name, l.name AS location_name,
                    x.day AS last_visit, x.due
-            FROM cx.insight_last_visits x JOIN cx.locations l ON l.id = x.location_id
+            FROM cx.insight_last_visits x JOIN {locations} ON l.id = x.location_id
             JOIN cx.customers c ON c.id = x.customer_id JOIN cx.services s ON s.id = x.service_id
             {where}
             ORDER BY x.due, x.customer_id
@@ -403,7 +441,6 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
         public bool? CaseClinical { get; init; }
         public int? CaseNumber { get; init; }
         public string? RootCause { get; init; }
-        public int Total { get; init; }
     }
 
     /// <summary>
@@ -431,18 +468,26 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
                             WHERE s.response_id = r.id
                               AND ((sq.scale = 'Labelled5' AND s.score <= 3) OR (sq.scale = 'Recommend10' AND s.score <= 8)))
             """;
-        var rows = await q.Run<CommentData>(db, $"""
-            WITH r AS ({q.Responses()})
-            SELECT r.id AS response_id, r.submitted_at, l.name AS location_name, r.channel, r.comment,
-                   (SELECT string_agg(s.question_key || ':' || s.score, ',') FROM cx.survey_answers s WHERE s.response_id = r.id) AS scores,
-                   k.clinical AS case_clinical, k.number AS case_number, k.root_cause, count(*) OVER ()::int AS total
+        // The count and the page are two statements: a count over the window of the page would read every comment
+        // of the period to return twenty (the partial indexes of commented responses serve both; InsightResponseIndexes).
+        var from = $"""
             FROM r JOIN cx.locations l ON l.id = r.location_id
             LEFT JOIN cx.recovery_cases k ON k.response_id = r.id
             WHERE btrim(coalesce(r.comment, '')) <> '' {cause} {praise}
-            ORDER BY r.submitted_at DESC, r.id
+            """;
+        var total = (await q.Run<Count>(db, $"""
+            WITH r AS ({q.Responses()})
+            SELECT count(*)::int AS total {from}
+            """, ct)).Single().Total;
+        var rows = total == 0 ? [] : await q.Run<CommentData>(db, $"""
+            WITH r AS ({q.Responses()})
+            SELECT r.id AS response_id, r.submitted_at, l.name AS location_name, r.channel, r.comment,
+                   (SELECT string_agg(s.question_key || ':' || s.score, ',') FROM cx.survey_answers s WHERE s.response_id = r.id) AS scores,
+                   k.clinical AS case_clinical, k.number AS case_number, k.root_cause
+            {from}
+            ORDER BY r.submitted_at DESC, r.id DESC
             LIMIT @take OFFSET @skip
             """, ct);
-        var total = rows.Count > 0 ? rows[0].Total : page == 1 ? 0 : (await CommentsAsync(filter, rootCause, 1, pageSize, ct, praiseOnly)).Total;
         return new Paged<CommentRow>(rows.ConvertAll(r => new CommentRow(
             r.ResponseId, r.SubmittedAt, r.LocationName, Enum.Parse<SurveyChannel>(r.Channel), r.Comment,
             (r.Scores ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split(':')).Select(p => (p[0], int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture))).ToList(),
@@ -563,24 +608,39 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
             FROM cx.survey_responses r JOIN cx.locations l ON l.id = r.location_id
             LEFT JOIN cx.appointments a ON a.id = r.appointment_id
             WHERE r.submitted_at >= @from_utc AND r.submitted_at < @to_utc
-              AND (r.submitted_at AT TIME ZONE l.time_zone_id)::date BETWEEN @from AND @to
+              {LocalDays("r.submitted_at")}
               {(filter.LocationId is null ? "" : "AND r.location_id = @location")}
               {(filter.Channel is null ? "" : "AND r.channel = @channel")}
               {StaffAndService("a")}
             """;
 
         /// <summary>
-        /// The daily survey counts in the filter, as <c>d</c> (see <see cref="Sums"/>): one row per care-team member when
-        /// the filter names a staff member or <paramref name="perStaff"/> asks for them.
+        /// The survey counts in the filter, as <c>d</c> (see <see cref="Sums"/>): one row per care-team member when the
+        /// filter names a staff member or <paramref name="perStaff"/> asks for them. The per-staff counts come from the
+        /// monthly table for the calendar months wholly inside the period and from the daily one for the days around
+        /// them (migration InsightStaffMonths), unless <paramref name="byDay"/> needs <c>d.day</c>.
         /// </summary>
-        public string Cells(bool perStaff = false) => $"""
-            {(perStaff || filter.StaffId is not null ? "cx.insight_staff_days" : "cx.insight_days")} d
-            WHERE d.day BETWEEN @from AND @to
-              {(filter.LocationId is null ? "" : "AND d.location_id = @location")}
-              {(filter.Channel is null ? "" : "AND d.channel = @channel")}
-              {(filter.ServiceId is null ? "" : "AND d.service_id = @service")}
-              {(filter.StaffId is null ? "" : "AND d.staff_id = @staff")}
-            """;
+        public string Cells(bool perStaff = false, bool byDay = false)
+        {
+            var filters = $"""
+                {(filter.LocationId is null ? "" : "AND d.location_id = @location")}
+                {(filter.Channel is null ? "" : "AND d.channel = @channel")}
+                {(filter.ServiceId is null ? "" : "AND d.service_id = @service")}
+                {(filter.StaffId is null ? "" : "AND d.staff_id = @staff")}
+                """;
+            if (!perStaff && filter.StaffId is null) return $"cx.insight_days d WHERE d.day BETWEEN @from AND @to {filters}";
+            if (byDay) return $"cx.insight_staff_days d WHERE d.day BETWEEN @from AND @to {filters}";
+            var (monthsFrom, monthsTo) = InsightsMath.WholeMonths(filter.From, filter.To);
+            Add("months_from", NpgsqlDbType.Date, monthsFrom);
+            Add("months_to", NpgsqlDbType.Date, monthsTo);
+            const string columns = "d.staff_id, d.question_key, d.scale, d.answers, d.top_box, d.detractors";
+            return $"""
+                (SELECT {columns} FROM cx.insight_staff_months d WHERE d.month >= @months_from AND d.month < @months_to {filters}
+                 UNION ALL
+                 SELECT {columns} FROM cx.insight_staff_days d
+                 WHERE d.day BETWEEN @from AND @to AND (d.day < @months_from OR d.day >= @months_to) {filters}) d
+                """;
+        }
 
         /// <summary>The daily visit counts of one measure in the filter, as <c>d</c> at location <c>l</c>.</summary>
         public string VisitCells(string measure) => $"""
@@ -592,7 +652,15 @@ public class InsightsQueries(AppDbContext db, TimeProvider clock, IOptions<Insig
 
         /// <summary><paramref name="column"/>'s local date (at location <c>l</c>) in the period.</summary>
         public string VisitRange(string column) =>
-            $"AND {column} >= @from_utc AND {column} < @to_utc AND ({column} AT TIME ZONE l.time_zone_id)::date BETWEEN @from AND @to";
+            $"AND {column} >= @from_utc AND {column} < @to_utc {LocalDays(column)}";
+
+        /// <summary>
+        /// <paramref name="column"/>'s local date at location <c>l</c> from @from to @to, as the instants of the first
+        /// local midnight and the one after the last day there: worked out once per location, so an index on the
+        /// column narrows to them, instead of converting each row's time (the one cost that grew with the rows read).
+        /// </summary>
+        private static string LocalDays(string column) =>
+            $"AND {column} >= (@from::timestamp AT TIME ZONE l.time_zone_id) AND {column} < ((@to + 1)::timestamp AT TIME ZONE l.time_zone_id)";
 
         public string CaseFilters() =>
             (filter.LocationId is null ? "" : "AND k.location_id = @location ")

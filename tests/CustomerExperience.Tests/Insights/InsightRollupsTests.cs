@@ -47,10 +47,14 @@ public class InsightRollupsTests : IAsyncLifetime
         Assert.Contains(counted, c => c.StartsWith("2026-06-02|", StringComparison.Ordinal) && c.Contains($"|{clinician}|", StringComparison.Ordinal));
         Assert.Equal(2, counted.Count(c => c.Contains($"|{clinician}|", StringComparison.Ordinal) && c.Contains("|wait|Labelled5|", StringComparison.Ordinal)));
 
+        Assert.Equal(await MonthsFromDaysAsync(), await MonthsAsync());
+        Assert.NotEmpty(await MonthsAsync());
+
         async Task Then(string sql)
         {
             await ExecuteAsync(sql);
             Assert.Equal(await ExpectedAsync(), await RollupAsync());
+            Assert.Equal(await MonthsFromDaysAsync(), await MonthsAsync());
         }
 
         await Then($"UPDATE cx.appointments SET performed_by_id = '{desk}' WHERE id = '{visit}'");
@@ -61,6 +65,11 @@ public class InsightRollupsTests : IAsyncLifetime
         await Then($"INSERT INTO cx.survey_answers (response_id, question_key, score) VALUES ('{answered}', 'recommend', 0)");
         await Then($"UPDATE cx.survey_responses SET channel = 'Email', submitted_at = submitted_at + interval '3 days' WHERE id = '{anonymous}'");
         await Then($"UPDATE cx.survey_responses SET location_id = '{other.Clinic.LocationId}' WHERE id = '{anonymous}'");
+        // The durations: a changed time, a response that turns partial and back, one moved into May.
+        await Then($"UPDATE cx.survey_responses SET duration_seconds = 77 WHERE id = '{anonymous}'");
+        await Then($"UPDATE cx.survey_responses SET is_partial = true WHERE id = '{answered}'");
+        await Then($"UPDATE cx.survey_responses SET is_partial = false WHERE id = '{answered}'");
+        await Then($"UPDATE cx.survey_responses SET submitted_at = submitted_at - interval '10 days' WHERE id = '{answered}'");
         // Auckland is 16 hours ahead of New York: 2 June 23:30 there is 3 June 15:30.
         await Then($"UPDATE cx.locations SET time_zone_id = 'Pacific/Auckland' WHERE id = '{seed.Clinic.LocationId}'");
         await Then($"DELETE FROM cx.survey_responses WHERE id = '{anonymous}'");
@@ -266,6 +275,23 @@ public class InsightRollupsTests : IAsyncLifetime
             SELECT day, location_id, channel, service_id, '' AS staff_id, question_key, scale, answers, top_box, detractors FROM cx.insight_days
             UNION ALL
             SELECT day, location_id, channel, service_id, staff_id, question_key, scale, answers, top_box, detractors FROM cx.insight_staff_days) x
+        WHERE answers <> 0 OR top_box <> 0 OR detractors <> 0
+        ORDER BY 1
+        """);
+
+    private const string MonthCell = "month::text || '|' || location_id || '|' || channel || '|' || service_id || '|' || staff_id || '|' || question_key || '|' || scale || '|' || answers || '|' || top_box || '|' || detractors";
+
+    /// <summary>The per-staff months the triggers keep from the days, cells that came back to zero left out.</summary>
+    private Task<List<string>> MonthsAsync() => RowsAsync($"""
+        SELECT {MonthCell} FROM cx.insight_staff_months WHERE answers <> 0 OR top_box <> 0 OR detractors <> 0 ORDER BY 1
+        """);
+
+    /// <summary>The days added up by month afresh.</summary>
+    private Task<List<string>> MonthsFromDaysAsync() => RowsAsync($"""
+        SELECT {MonthCell} FROM (
+            SELECT date_trunc('month', day)::date AS month, location_id, channel, service_id, staff_id, question_key, scale,
+                   sum(answers) AS answers, sum(top_box) AS top_box, sum(detractors) AS detractors
+            FROM cx.insight_staff_days GROUP BY 1, 2, 3, 4, 5, 6, 7) x
         WHERE answers <> 0 OR top_box <> 0 OR detractors <> 0
         ORDER BY 1
         """);

@@ -66,4 +66,19 @@ public class InsightsMathTests
         Assert.Equal(new DateOnly(2026, 6, 29), InsightsMath.WeekStart(new DateOnly(2026, 7, 5)));
         Assert.Equal(new DateOnly(2026, 6, 29), InsightsMath.WeekStart(new DateOnly(2026, 6, 29)));
     }
+
+    [Theory]
+    // A year from the 2nd: February to December whole, the days of January and January after around them.
+    [InlineData("2025-01-02", "2026-01-01", "2025-02-01", "2026-01-01")]
+    // Whole months at both ends.
+    [InlineData("2026-01-01", "2026-03-31", "2026-01-01", "2026-04-01")]
+    [InlineData("2024-02-01", "2024-02-29", "2024-02-01", "2024-03-01")]
+    // No whole month: an empty range.
+    [InlineData("2026-01-02", "2026-01-31", "2026-01-02", "2026-01-02")]
+    [InlineData("2026-01-15", "2026-02-14", "2026-01-15", "2026-01-15")]
+    [InlineData("2026-03-01", "2026-03-30", "2026-03-01", "2026-03-01")]
+    public void Whole_months_are_the_calendar_months_inside_the_period(string from, string to, string first, string after)
+    {
+        Assert.Equal((DateOnly.Parse(first), DateOnly.Parse(after)), InsightsMath.WholeMonths(DateOnly.Parse(from), DateOnly.Parse(to)));
+    }
 }

@@ -175,7 +175,7 @@ public class InsightsQueriesTests : IAsyncLifetime
         Assert.Equal(12, figures.CompletedVisits);
         Assert.Equal(100.0 * 10 / 12, figures.ResponseRate.Value!.Value, 6);
         // The partial response's 300 s are left out: the median of 20, 25, …, 60 s.
-        Assert.Equal(40.0, figures.MedianSeconds);
+        Assert.Equal(40.0, await QueryAsync(q => q.MedianSecondsAsync(JuneHere, default)));
         // Below 30 responses every figure says so.
         Assert.True(figures.OverallTopBox.TooFew);
         Assert.True(figures.Nps.TooFew);
@@ -243,6 +243,23 @@ public class InsightsQueriesTests : IAsyncLifetime
         Assert.Equal(29, filtered.Responses);
         Assert.True(filtered.OverallTopBox.TooFew);
         Assert.False((await QueryAsync(q => q.SatisfactionAsync(June with { StaffId = performer30 }, default))).OverallTopBox.TooFew);
+    }
+
+    [Theory]
+    // Whole months come from the monthly counts and the days around them from the daily ones: each response once.
+    [InlineData("2026-05-20", "2026-07-10", 30, 29)]
+    [InlineData("2026-06-01", "2026-06-30", 30, 29)]
+    [InlineData("2026-06-10", "2026-06-10", 30, 0)]
+    [InlineData("2026-06-11", "2026-07-31", 0, 29)]
+    [InlineData("2026-05-01", "2026-05-31", 0, 0)]
+    public async Task Staff_counts_add_whole_months_and_the_days_around_them_once(string from, string to, int thirty, int twentyNine)
+    {
+        var period = new InsightsFilter(DateOnly.Parse(from), DateOnly.Parse(to), other.Clinic.LocationId);
+        var staff = (await QueryAsync(q => q.StaffAsync(period, default))).ToDictionary(s => s.StaffId, s => s.Responses);
+
+        Assert.Equal(thirty, staff.GetValueOrDefault(performer30));
+        Assert.Equal(twentyNine, staff.GetValueOrDefault(performer29));
+        Assert.Equal(thirty, (await QueryAsync(q => q.SatisfactionAsync(period with { StaffId = performer30 }, default))).Responses);
     }
 
     [Fact]

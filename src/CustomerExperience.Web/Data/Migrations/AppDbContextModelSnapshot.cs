@@ -1686,6 +1686,30 @@ namespace CustomerExperience.Web.Data.Migrations
                     b.HasIndex("LocationId", "SubmittedAt")
                         .HasDatabaseName("ix_survey_responses_location_id_submitted_at");
 
+                    b.HasIndex(new[] { "SubmittedAt", "Id" }, "ix_survey_responses_commented")
+                        .HasDatabaseName("ix_survey_responses_commented")
+                        .HasFilter("btrim(coalesce(comment, '')) <> ''");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "SubmittedAt", "Id" }, "ix_survey_responses_commented"), new[] { "LocationId", "Channel", "AppointmentId" });
+
+                    b.HasIndex(new[] { "LocationId", "SubmittedAt", "Id" }, "ix_survey_responses_commented_by_location")
+                        .HasDatabaseName("ix_survey_responses_commented_by_location")
+                        .HasFilter("btrim(coalesce(comment, '')) <> ''");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "LocationId", "SubmittedAt", "Id" }, "ix_survey_responses_commented_by_location"), new[] { "Channel", "AppointmentId" });
+
+                    b.HasIndex(new[] { "SubmittedAt" }, "ix_survey_responses_complete")
+                        .HasDatabaseName("ix_survey_responses_complete")
+                        .HasFilter("NOT is_partial");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "SubmittedAt" }, "ix_survey_responses_complete"), new[] { "LocationId", "DurationSeconds", "Channel", "AppointmentId" });
+
+                    b.HasIndex(new[] { "LocationId", "SubmittedAt" }, "ix_survey_responses_complete_by_location")
+                        .HasDatabaseName("ix_survey_responses_complete_by_location")
+                        .HasFilter("NOT is_partial");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "LocationId", "SubmittedAt" }, "ix_survey_responses_complete_by_location"), new[] { "DurationSeconds", "Channel", "AppointmentId" });
+
                     b.ToTable("survey_responses", "cx");
                 });
 

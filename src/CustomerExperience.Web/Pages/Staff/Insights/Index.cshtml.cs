@@ -44,6 +44,8 @@ public class IndexModel(AppDbContext db, InsightsQueries queries, InsightsExport
     public int MinResponses => queries.MinResponses;
     public Satisfaction Now { get; private set; } = null!;
     public Satisfaction Before { get; private set; } = null!;
+    public double? MedianSecondsNow { get; private set; }
+    public double? MedianSecondsBefore { get; private set; }
     public IReadOnlyList<TrendWeek> TrendWeeks { get; private set; } = [];
     public string TrendLabel { get; private set; } = "Overall top-box";
     public IReadOnlyList<StaffFigure> StaffFigures { get; private set; } = [];
@@ -178,6 +180,8 @@ public class IndexModel(AppDbContext db, InsightsQueries queries, InsightsExport
     {
         Now = await queries.SatisfactionAsync(Filter, ct);
         Before = await queries.SatisfactionAsync(Filter.Previous(), ct);
+        MedianSecondsNow = await queries.MedianSecondsAsync(Filter, ct);
+        MedianSecondsBefore = await queries.MedianSecondsAsync(Filter.Previous(), ct);
         var trendQuestion = string.IsNullOrEmpty(Trend) ? null : Trend;
         TrendWeeks = await queries.TrendAsync(Filter, Weeks!.Value, trendQuestion, ct);
         if (trendQuestion is not null) TrendLabel = "Top-box: " + Questions.First(q => q.Key == trendQuestion).Text;
