@@ -26,30 +26,42 @@ public partial class DatabaseHealthCheck(NpgsqlDataSource dataSource, ILogger<Da
     private static partial void LogUnreachable(ILogger logger, string type, string reason);
 }
 
+/// <summary>
+/// <c>/healthz/live</c>: the process answers (no checks; a load balancer or orchestrator restarts an instance that does
+/// not). <c>/healthz/ready</c>: the database is reachable and this instance's job server reports in (a proxy sends
+/// traffic only to ready instances). <c>/healthz</c> is the ready check under the name the scripts poll.
+/// </summary>
 public static class Health
 {
-    public static void MapHealth(this WebApplication app) =>
-        app.MapHealthChecks("/healthz", new HealthCheckOptions
+    public static void MapHealth(this WebApplication app)
+    {
+        app.MapHealthChecks("/healthz/live", Options(_ => false)).DisableRateLimiting();
+        app.MapHealthChecks("/healthz/ready", Options(_ => true)).DisableRateLimiting();
+        app.MapHealthChecks("/healthz", Options(_ => true)).DisableRateLimiting();
+    }
+
+    private static HealthCheckOptions Options(Func<HealthCheckRegistration, bool> predicate) => new()
+    {
+        Predicate = predicate,
+        ResultStatusCodes =
         {
-            ResultStatusCodes =
+            [HealthStatus.Healthy] = StatusCodes.Status200OK,
+            [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+            [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+        },
+        ResponseWriter = (context, report) =>
+        {
+            context.Response.ContentType = "application/json";
+            return context.Response.WriteAsync(JsonSerializer.Serialize(new
             {
-                [HealthStatus.Healthy] = StatusCodes.Status200OK,
-                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
-                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
-            },
-            ResponseWriter = (context, report) =>
-            {
-                context.Response.ContentType = "application/json";
-                return context.Response.WriteAsync(JsonSerializer.Serialize(new
+                status = report.Status.ToString(),
+                // The checks are public: a check that threw reports no exception text, only that it failed.
+                checks = report.Entries.ToDictionary(e => e.Key, e => new
                 {
-                    status = report.Status.ToString(),
-                    // /healthz is public: a check that threw reports no exception text, only that it failed.
-                    checks = report.Entries.ToDictionary(e => e.Key, e => new
-                    {
-                        status = e.Value.Status.ToString(),
-                        description = e.Value.Exception is null ? e.Value.Description : "Check failed",
-                    }),
-                }));
-            },
-        }).DisableRateLimiting();
+                    status = e.Value.Status.ToString(),
+                    description = e.Value.Exception is null ? e.Value.Description : "Check failed",
+                }),
+            }));
+        },
+    };
 }

@@ -19,6 +19,8 @@ public class HealthTests
         var body = await client.GetStringAsync("/healthz");
         Assert.Contains("\"database\":{\"status\":\"Healthy\"", body);
         Assert.Contains("\"jobs\":{\"status\":\"Healthy\"", body);
+        Assert.Contains("\"database\":{\"status\":\"Healthy\"", await client.GetStringAsync("/healthz/ready"));
+        Assert.Equal("{\"status\":\"Healthy\",\"checks\":{}}", await client.GetStringAsync("/healthz/live"));
     }
 
     [Fact]
@@ -45,6 +47,9 @@ public class HealthTests
         Assert.DoesNotContain("Exception", body);
         Assert.DoesNotContain(postgres.Port.ToString(), body);
         Assert.DoesNotContain("127.0.0.1", body);
+        // The process itself is alive: nothing to restart; it is only not ready for traffic.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/healthz/ready")).StatusCode);
 
         // And back: the app recovers by itself once Postgres returns (this also lets the scheduler shut down cleanly).
         postgres.Start();

@@ -49,12 +49,15 @@ public class InsightRollupsTests : IAsyncLifetime
 
         Assert.Equal(await MonthsFromDaysAsync(), await MonthsAsync());
         Assert.NotEmpty(await MonthsAsync());
+        Assert.Equal(await DurationsFromResponsesAsync(), await DurationsAsync());
+        Assert.NotEmpty(await DurationsAsync());
 
         async Task Then(string sql)
         {
             await ExecuteAsync(sql);
             Assert.Equal(await ExpectedAsync(), await RollupAsync());
             Assert.Equal(await MonthsFromDaysAsync(), await MonthsAsync());
+            Assert.Equal(await DurationsFromResponsesAsync(), await DurationsAsync());
         }
 
         await Then($"UPDATE cx.appointments SET performed_by_id = '{desk}' WHERE id = '{visit}'");
@@ -293,6 +296,23 @@ public class InsightRollupsTests : IAsyncLifetime
                    sum(answers) AS answers, sum(top_box) AS top_box, sum(detractors) AS detractors
             FROM cx.insight_staff_days GROUP BY 1, 2, 3, 4, 5, 6, 7) x
         WHERE answers <> 0 OR top_box <> 0 OR detractors <> 0
+        ORDER BY 1
+        """);
+
+    /// <summary>The monthly counts of survey durations the triggers keep, cells that came back to zero left out.</summary>
+    private Task<List<string>> DurationsAsync() => RowsAsync("""
+        SELECT month::text || '|' || location_id || '|' || channel || '|' || seconds || '|' || responses
+        FROM cx.insight_duration_months WHERE responses <> 0 ORDER BY 1
+        """);
+
+    /// <summary>The same counted afresh from the complete responses and their locations' zones.</summary>
+    private Task<List<string>> DurationsFromResponsesAsync() => RowsAsync("""
+        SELECT month::text || '|' || location_id || '|' || channel || '|' || seconds || '|' || responses FROM (
+            SELECT date_trunc('month', (r.submitted_at AT TIME ZONE l.time_zone_id)::date)::date AS month, r.location_id, r.channel,
+                   r.duration_seconds AS seconds, count(*) AS responses
+            FROM cx.survey_responses r JOIN cx.locations l ON l.id = r.location_id
+            WHERE NOT r.is_partial AND r.duration_seconds IS NOT NULL
+            GROUP BY 1, 2, 3, 4) x
         ORDER BY 1
         """);
 

@@ -81,4 +81,19 @@ public class InsightsMathTests
     {
         Assert.Equal((DateOnly.Parse(first), DateOnly.Parse(after)), InsightsMath.WholeMonths(DateOnly.Parse(from), DateOnly.Parse(to)));
     }
+
+    [Fact]
+    public void Median_of_counted_values_is_the_median_of_the_values_themselves()
+    {
+        // 20, 25, 25, 30: the mean of the two middle ones.
+        Assert.Equal(25.0, InsightsMath.Median([(30, 1), (20, 1), (25, 2)]));
+        // 20, 25, 30, 35 with 30 counted in two places (a month and the days after it): 20, 25, 30, 30, 35.
+        Assert.Equal(30.0, InsightsMath.Median([(20, 1), (25, 1), (30, 1), (35, 1), (30, 1)]));
+        Assert.Equal(27.5, InsightsMath.Median([(20, 1), (25, 1), (30, 1), (35, 1)]));
+        Assert.Equal(7.0, InsightsMath.Median([(7, 1)]));
+        // The middle falls between two values only when the count is even: 1 × 10 and 1 × 50.
+        Assert.Equal(30.0, InsightsMath.Median([(50, 1), (10, 1)]));
+        Assert.Null(InsightsMath.Median([]));
+        Assert.Null(InsightsMath.Median([(40, 0)]));
+    }
 }

@@ -1,3 +1,4 @@
+using Npgsql;
 using CustomerExperience.Tests.Infrastructure;
 using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.Insights;
@@ -179,6 +180,32 @@ public class InsightsQueriesTests : IAsyncLifetime
         // Below 30 responses every figure says so.
         Assert.True(figures.OverallTopBox.TooFew);
         Assert.True(figures.Nps.TooFew);
+    }
+
+    [Theory]
+    // Whole months from the monthly duration counts, the days around them from the responses, or all from the responses.
+    [InlineData("2026-06-01", "2026-06-30")]
+    [InlineData("2026-05-15", "2026-07-15")]
+    [InlineData("2026-05-31", "2026-06-30")]
+    [InlineData("2026-06-02", "2026-06-29")]
+    [InlineData("2026-01-01", "2026-12-31")]
+    public async Task The_median_time_is_the_median_of_the_complete_responses_themselves(string from, string to)
+    {
+        var period = JuneHere with { From = DateOnly.Parse(from), To = DateOnly.Parse(to) };
+        await using var connection = new NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY r.duration_seconds)
+            FROM cx.survey_responses r JOIN cx.locations l ON l.id = r.location_id
+            WHERE NOT r.is_partial AND r.location_id = @location AND (r.submitted_at AT TIME ZONE l.time_zone_id)::date BETWEEN @from AND @to
+            """, connection);
+        command.Parameters.AddWithValue("location", seed.Clinic.LocationId);
+        command.Parameters.AddWithValue("from", period.From);
+        command.Parameters.AddWithValue("to", period.To);
+        var expected = await command.ExecuteScalarAsync() as double?;
+
+        Assert.NotNull(expected);
+        Assert.Equal(expected, await QueryAsync(q => q.MedianSecondsAsync(period, default)));
     }
 
     [Fact]
