@@ -60,7 +60,18 @@ SHAPE_SQL="SELECT 'schema ' || nspname FROM pg_namespace WHERE nspname NOT LIKE 
   UNION ALL SELECT 'function ' || p.oid::regprocedure || ' ' || md5(pg_get_functiondef(p.oid)) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
     WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND p.prokind IN ('f', 'p') AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
   ORDER BY 1;"
-SEQUENCES_SQL="SELECT schemaname || '.' || sequencename || ' ' || coalesce(last_value::text, 'unused') FROM pg_sequences ORDER BY 1;"
+# Sequences are not transactional (the snapshot does not hold them still), so rather than equal values the copy's
+# must not be behind its data: each owned sequence's last value at least the largest id in its column.
+SEQUENCES_SQL="SELECT schemaname || '.' || sequencename FROM pg_sequences ORDER BY 1;"
+SEQUENCES_BEHIND_SQL="SELECT seq.oid::regclass || ' last_value ' || coalesce(ps.last_value::text, 'unused') || ' < max(' || tbl.oid::regclass || '.' || a.attname || ') ' || m.top
+  FROM pg_class seq
+  JOIN pg_depend d ON d.objid = seq.oid AND d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+  JOIN pg_class tbl ON tbl.oid = d.refobjid
+  JOIN pg_attribute a ON a.attrelid = tbl.oid AND a.attnum = d.refobjsubid
+  JOIN pg_sequences ps ON ps.schemaname = seq.relnamespace::regnamespace::text AND ps.sequencename = seq.relname
+  CROSS JOIN LATERAL (SELECT (xpath('/row/m/text()', query_to_xml(format('SELECT max(%I)::bigint AS m FROM %s', a.attname, tbl.oid::regclass), false, true, '')))[1]::text::bigint AS top) m
+  WHERE seq.relkind = 'S' AND m.top IS NOT NULL AND coalesce(ps.last_value, 0) < m.top
+  ORDER BY 1;"
 
 cx_log "restore drill: $DB on $HOST:$PORT -> $TARGET (client tools $("$PG_BIN/pg_dump" --version | awk '{print $NF}'), server $(sql postgres -c 'SHOW server_version' | awk '{print $1}'))"
 sql postgres -c "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1 || cx_die "database $DB does not exist on $HOST:$PORT"
@@ -135,14 +146,19 @@ compare "row counts" "$WORK/source.counts" "$WORK/restored.counts"
 compare "migrations history ($HISTORY)" "$WORK/source.history" "$WORK/restored.history"
 compare "indexes, constraints, triggers, functions" "$WORK/source.shape" "$WORK/restored.shape"
 compare "sequences" "$WORK/source.sequences" "$WORK/restored.sequences"
+sql "$TARGET" -c "$SEQUENCES_BEHIND_SQL" >"$WORK/behind"
+if [ -s "$WORK/behind" ]; then
+  printf 'MISMATCH  sequences behind their data (the next insert would collide):\n'; sed 's/^/    /' "$WORK/behind"
+  mismatches=$((mismatches + 1))
+fi
 schemas="$(cut -d. -f1 "$WORK/source.counts" | sort -u | tr '\n' ' ')"
-printf 'verify:   %s tables in schemas %s(rows per schema: %s); %s migrations, last %s; %s indexes, %s constraints, %s triggers, %s functions, %s sequences; in %s\n' \
+printf 'verify:   %s tables in schemas %s(rows per schema: %s); %s migrations, last %s; %s indexes, %s constraints, %s triggers, %s functions, %s sequences, %s behind its data; in %s\n' \
   "$(wc -l <"$WORK/restored.counts")" "$schemas" \
   "$(awk -F'\t' '{ split($1, p, "."); s[p[1]] += $2 } END { for (k in s) printf "%s%s %d", (n++ ? ", " : ""), k, s[k] }' "$WORK/restored.counts")" \
   "$(wc -l <"$WORK/restored.history")" "$(tail -n 1 "$WORK/restored.history" | cut -d' ' -f1)" \
   "$(grep -c '^index ' "$WORK/restored.shape")" "$(grep -c '^constraint ' "$WORK/restored.shape")" \
   "$(grep -c '^trigger ' "$WORK/restored.shape")" "$(grep -c '^function ' "$WORK/restored.shape")" \
-  "$(wc -l <"$WORK/restored.sequences")" "$(secs "$started")"
+  "$(wc -l <"$WORK/restored.sequences")" "$(wc -l <"$WORK/behind")" "$(secs "$started")"
 for table in cx.appointments cx.customers cx.survey_responses cx.outbound_emails hangfire.job; do
   restored="$(awk -F'\t' -v t="$table" '$1 == t { print $2 }' "$WORK/restored.counts")"
   dumped="$(awk -F'\t' -v t="$table" '$1 == t { print $2 }' "$WORK/source.counts")"
