@@ -25,8 +25,8 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         usage: bench seed-bookings <connection-string> <appointments>
-               bench load <url> <concurrency> <seconds>
-               bench book <base-url> <service-id> <location-id> <clients> <bookings>
+               bench load <url>[,<url>...] <concurrency> <seconds>
+               bench book <base-url>[,<base-url>...] <service-id> <location-id> <clients> <bookings>
                bench kestrel <port>
                bench seed-reminders <connection-string> <customers> <due-visits> <lead-seconds>
                bench smtp-push <host> <port> <messages>
@@ -180,12 +180,16 @@ static class SmtpCeiling
 
 static class Load
 {
-    /// <summary>GETs the URL from <paramref name="concurrency"/> workers for the duration; reads the app's Server-Timing header.</summary>
-    public static async Task<int> RunAsync(string url, int concurrency, TimeSpan duration)
+    /// <summary>GETs the URL from <paramref name="concurrency"/> workers for the duration; reads the app's Server-Timing header.
+    /// Several URLs separated by commas (one per app instance) take the requests in turn, round-robin.</summary>
+    public static async Task<int> RunAsync(string urlList, int concurrency, TimeSpan duration)
     {
+        var urls = urlList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, UseCookies = false });
-        await http.GetAsync(url); // warm-up: JIT, pools, caches
-        for (var i = 0; i < 200; i++) await http.GetAsync(url);
+        foreach (var warm in urls) // warm-up: JIT, pools, caches
+            for (var i = 0; i < 201; i++) await http.GetAsync(warm);
+        var turn = -1;
+        string Next() => urls[(int)((uint)Interlocked.Increment(ref turn) % (uint)urls.Length)];
 
         var client = new ConcurrentBag<double>();
         var server = new ConcurrentBag<double>();
@@ -196,7 +200,7 @@ static class Load
             while (stop.Elapsed < duration)
             {
                 var started = Stopwatch.GetTimestamp();
-                using var response = await http.GetAsync(url, HttpCompletionOption.ResponseContentRead);
+                using var response = await http.GetAsync(Next(), HttpCompletionOption.ResponseContentRead);
                 client.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors);
                 if (response.Headers.TryGetValues("Server-Timing", out var timing)
@@ -276,10 +280,12 @@ static partial class PageLoad
 
 static class Book
 {
-    /// <summary>Books distinct free slots of the bench service through the public API from N concurrent clients.</summary>
-    public static async Task<int> RunAsync(string baseUrl, string serviceId, string locationId, int clients, int bookings)
+    /// <summary>Books distinct free slots of the bench service through the public API from N concurrent clients.
+    /// Several base URLs separated by commas (one per app instance) take the bookings in turn, round-robin.</summary>
+    public static async Task<int> RunAsync(string baseUrlList, string serviceId, string locationId, int clients, int bookings)
     {
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = new Uri(baseUrl) };
+        var bases = baseUrlList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(b => new Uri(b)).ToArray();
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = bases[0] };
         var from = DateTime.UtcNow.Date.AddDays(20);
         var targets = new List<(string Start, int Capacity)>();
         for (var week = 0; targets.Sum(t => t.Capacity) < bookings; week++)
@@ -302,7 +308,7 @@ static class Book
             {
                 var started = Stopwatch.GetTimestamp();
                 var n = Interlocked.Increment(ref sequence);
-                using var response = await http.PostAsJsonAsync("/api/v1/bookings", new
+                using var response = await http.PostAsJsonAsync(new Uri(bases[n % bases.Length], "/api/v1/bookings"), new
                 {
                     serviceId, locationId, start,
                     customer = new { fullName = $"Bench Customer {n}", email = $"bench-{Guid.NewGuid():N}@bench.example", phone = "+1 212 555 0101", dateOfBirth = "1970-01-01" },
