@@ -23,7 +23,7 @@ public sealed class MetricsOptions : IValidatableObject
         (AllowedNetworks ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
     private static string Problem(string part) =>
-        $"Metrics:AllowedNetworks: \"{part}\" is not a network in CIDR notation, such as 10.0.0.0/8 (no bits set after the prefix).";
+        $"Metrics:AllowedNetworks: \"{part}\" is not a network in CIDR notation, such as 10.0.0.0/8.";
 }
 
 /// <summary>

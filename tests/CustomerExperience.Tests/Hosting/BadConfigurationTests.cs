@@ -61,7 +61,7 @@ public class BadConfigurationTests
 
     [Theory]
     [InlineData("10.0.0.0/8, intranet", "Metrics:AllowedNetworks: \"intranet\" is not a network in CIDR notation")]
-    [InlineData("10.1.2.3/8", "Metrics:AllowedNetworks: \"10.1.2.3/8\" is not a network in CIDR notation")]
+    [InlineData("10.0.0.0/33", "Metrics:AllowedNetworks: \"10.0.0.0/33\" is not a network in CIDR notation")]
     public async Task Bad_metrics_network_names_the_setting_and_exits(string value, string message)
     {
         var (exitCode, output) = await RunAppAsync(new()
