@@ -110,6 +110,51 @@ public class MetricsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_failed_send_counts_as_failed_and_the_attempt_that_gives_up_as_dead()
+    {
+        var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var closedPort = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        await using var down = new AppFactory(await TestDatabases.CreateAsync("metrics_smtp_down"))
+        {
+            TestServices = services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)),
+        };
+        down.With("Smtp:Port", closedPort.ToString()).With("Outbox:MaxAttempts", "2");
+        var place = await TestClinic.SeedAsync(down.Services);
+        using var counted = new HostMetrics(down.Services);
+        var booked = await down.CreateClient().PostAsJsonAsync("/api/v1/bookings", place.Booking(TestClinic.At(2026, 11, 30, 9), MailDev.UniqueAddress("down")));
+        Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        var dispatcher = down.Services.GetRequiredService<OutboxDispatcher>();
+
+        Assert.Equal(1, (await dispatcher.DeliverBatchAsync(default)).Retried);
+        Assert.Equal(1, counted.Total("cx.emails.failed", "kind", "confirmation"));
+        Assert.Equal(0, counted.Total("cx.emails.dead"));
+
+        clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(1, (await dispatcher.DeliverBatchAsync(default)).Dead);
+        Assert.Equal(1, counted.Total("cx.emails.failed"));
+        Assert.Equal(1, counted.Total("cx.emails.dead", "kind", "confirmation"));
+        Assert.Equal(0, counted.Total("cx.emails.sent"));
+    }
+
+    [Fact]
+    public async Task Job_runs_are_counted_by_job_on_this_hosts_server()
+    {
+        await using var jobs = new AppFactory(await TestDatabases.CreateAsync("metrics_jobs")).With("App:RunJobs", "true");
+        var place = await TestClinic.SeedAsync(jobs.Services);
+        using var counted = new HostMetrics(jobs.Services);
+
+        // The booking's commit enqueues a delivery job (OutboxKick), which this host's server runs.
+        var booked = await jobs.CreateClient().PostAsJsonAsync("/api/v1/bookings", place.Booking(AWeekdayMorningNextWeek(), MailDev.UniqueAddress("jobs")));
+        Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+
+        await Eventually.TrueAsync(() => Task.FromResult(counted.Total("cx.jobs.runs", "job", "DeliverOutboxJob") >= 1),
+            TimeSpan.FromSeconds(20), "a DeliverOutboxJob run to be counted");
+        Assert.Equal(0, counted.Total("cx.jobs.failures"));
+    }
+
+    [Fact]
     public async Task The_outbox_age_gauge_reads_how_long_the_oldest_unsent_email_has_waited()
     {
         Assert.Equal(HttpStatusCode.Created, (await BookAsync(13, MailDev.UniqueAddress("waiting"))).StatusCode);
@@ -117,6 +162,17 @@ public class MetricsTests : IAsyncLifetime
 
         Assert.Equal(600.0, await ReadGaugeAsync("cx.outbox.oldest_age_seconds"), precision: 3);
         Assert.Equal(0.0, await ReadGaugeAsync("cx.recovery.open_cases"));
+    }
+
+    /// <summary>09:00 in New York on a weekday a week or two from the real today, for a host on the real clock.</summary>
+    private static string AWeekdayMorningNextWeek()
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).DateTime).AddDays(7);
+        while (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
+            day = day.AddDays(1);
+        var local = day.ToDateTime(new TimeOnly(9, 0));
+        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToString("yyyy-MM-dd'T'HH:mm:sszzz");
     }
 
     /// <summary>A gauge answers from its last reading and reads the database in the background: the first look starts it.</summary>
