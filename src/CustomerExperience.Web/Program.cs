@@ -27,6 +27,7 @@ try
     StartupChecks.Require<JobOptions>(builder.Configuration, JobOptions.Section);
     StartupChecks.Require<SurveyOptions>(builder.Configuration, SurveyOptions.Section);
     StartupChecks.Require<KioskOptions>(builder.Configuration, KioskOptions.Section);
+    StartupChecks.Require<MetricsOptions>(builder.Configuration, MetricsOptions.Section);
     keyCertificate = KeyStorage.LoadCertificate(builder.Configuration);
 }
 catch (StartupChecks.ConfigurationProblem problem)
@@ -37,6 +38,7 @@ catch (StartupChecks.ConfigurationProblem problem)
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOptions<AppOptions>().BindConfiguration(AppOptions.Section).ValidateDataAnnotations();
+builder.AddObservability();
 builder.AddDatabase(connectionString);
 builder.AddMessaging();
 builder.AddJobs(connectionString);
@@ -83,6 +85,7 @@ app.UseAuthorization();
 app.UseRateLimiter();
 app.UseAntiforgery();
 app.MapHealth();
+app.MapMetrics();
 app.MapRazorPages();
 app.MapJobsDashboard();
 app.MapBookingApi();

@@ -63,6 +63,7 @@ public static class JobsSetup
                 server.ServerName = services.GetRequiredService<ServerIdentity>().Name;
                 server.WorkerCount = jobs.WorkerCount;
                 server.SchedulePollingInterval = jobs.SchedulePollingInterval;
+                server.FilterProvider = JobMetrics.WithGlobalFilters(services.GetRequiredService<Metrics>());
             });
         }
         builder.Services.AddHealthChecks().AddCheck<JobsHealthCheck>("jobs");

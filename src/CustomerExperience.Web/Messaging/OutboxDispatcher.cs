@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using CustomerExperience.Web.Domain;
+using CustomerExperience.Web.Infrastructure;
 using MailKit;
 using MailKit.Net.Smtp;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,7 @@ public partial class OutboxDispatcher(
     IOptions<OutboxOptions> outboxOptions,
     IOptions<SmtpOptions> smtpOptions,
     TimeProvider clock,
+    Metrics metrics,
     ILogger<OutboxDispatcher> logger)
 {
     private readonly OutboxOptions options = outboxOptions.Value;
@@ -88,7 +90,10 @@ public partial class OutboxDispatcher(
                     try
                     {
                         if (await sender.SendAsync(email, startBy: email.LeaseUntil!.Value - sender.LongestSend, ct))
+                        {
                             accepted.Writer.TryWrite(email.Id);
+                            metrics.EmailSent(email.Kind);
+                        }
                         else
                             deferred.Enqueue(email);
                     }
@@ -100,14 +105,19 @@ public partial class OutboxDispatcher(
                         {
                             if (!await MarkDeadAsync(email, error, ct))
                                 LogSuperseded(logger, email.Id, email.Attempts);
-                            else if (permanent)
-                                LogRefused(logger, email.Id, email.Kind, email.Attempts, error);
                             else
-                                LogDead(logger, email.Id, email.Kind, email.Attempts, error);
+                            {
+                                metrics.EmailDead(email.Kind);
+                                if (permanent)
+                                    LogRefused(logger, email.Id, email.Kind, email.Attempts, error);
+                                else
+                                    LogDead(logger, email.Id, email.Kind, email.Attempts, error);
+                            }
                             Interlocked.Increment(ref dead);
                         }
                         else
                         {
+                            metrics.EmailFailed(email.Kind);
                             var retryAt = clock.GetUtcNow() + options.RetryDelay(email.Attempts);
                             if (await MarkRetryAsync(email, error, retryAt, ct))
                                 LogRetry(logger, email.Id, email.Kind, email.Attempts, retryAt, error);

@@ -1,5 +1,6 @@
 using CustomerExperience.Web.Data;
 using CustomerExperience.Web.Domain;
+using CustomerExperience.Web.Infrastructure;
 using CustomerExperience.Web.Messaging;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -50,7 +51,7 @@ public sealed record BookingRequest(
 /// </summary>
 public class BookingService(
     AppDbContext db, AvailabilityService availability, Eligibility eligibility, Outbox outbox,
-    AppointmentEmails emails, MessageTexts texts, TimeProvider clock, IOptions<BookingRules> rules)
+    AppointmentEmails emails, MessageTexts texts, TimeProvider clock, IOptions<BookingRules> rules, Metrics metrics)
 {
     private const string ExclusionViolation = "23P01";
 
@@ -96,7 +97,7 @@ public class BookingService(
         if (!await TryPlaceAsync(visit, resources, ct))
         {
             await transaction.RollbackAsync(ct);
-            return new BookingOutcome.Taken(await AlternativesAsync(service, location, request.Start, null, ct));
+            return await TakenAsync(service, location, request.Start, null, ct);
         }
         if (!await availability.StillOpenAsync(visit.ResourceId, service.Id, location.Id, visit.Start, visit.End, ct))
         {
@@ -110,6 +111,7 @@ public class BookingService(
         var template = await texts.ForAsync(AppointmentEmails.KindOf(AppointmentEmails.Change.Booked, visit), ct);
         await outbox.EnqueueAsync(emails.Build(template, AppointmentEmails.Change.Booked, visit, service, location, customer, token, now), ct);
         await transaction.CommitAsync(ct);
+        metrics.BookingMade(request.Source);
         return new BookingOutcome.Done(visit, location, token);
     }
 
@@ -171,7 +173,7 @@ public class BookingService(
         if (!placed)
         {
             await transaction.RollbackAsync(ct);
-            return new BookingOutcome.Taken(await AlternativesAsync(visit.Service!, visit.Location!, start, visit.Id, ct));
+            return await TakenAsync(visit.Service!, visit.Location!, start, visit.Id, ct);
         }
         if (!await availability.StillOpenAsync(visit.ResourceId, visit.ServiceId, visit.LocationId, visit.Start, visit.End, ct))
         {
@@ -285,8 +287,15 @@ public class BookingService(
 
         var possible = await availability.GetSlotsAsync(service.Id, location.Id, day, 1, ct, ignore, ignoreBookings: true, staff: staff);
         if (possible.Any(s => s.Start == start))
-            return (null, new BookingOutcome.Taken(await AlternativesAsync(service, location, start, ignore, ct)));
+            return (null, await TakenAsync(service, location, start, ignore, ct));
         return (null, BookingOutcome.Error("start", "That is not a time this service can be booked at this location. Choose a time from the list."));
+    }
+
+    /// <summary>The time is taken (seen before writing, or lost to the exclusion constraint): counted, with the nearest free times.</summary>
+    private async Task<BookingOutcome> TakenAsync(Service service, Location location, DateTimeOffset wanted, Guid? ignore, CancellationToken ct)
+    {
+        metrics.BookingConflict();
+        return new BookingOutcome.Taken(await AlternativesAsync(service, location, wanted, ignore, ct));
     }
 
     private async Task<IReadOnlyList<Slot>> AlternativesAsync(Service service, Location location, DateTimeOffset wanted, Guid? ignore, CancellationToken ct)

@@ -221,8 +221,9 @@ public class StaffAccounts(UserManager<StaffUser> users, AppDbContext db, Audit 
         if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password) || await db.Users.AnyAsync(cancellationToken))
             return;
         var (_, errors) = await CreateAsync(email, "Administrator", StaffRoles.Admin, password);
+        // Identity's messages quote the address ("Email 'x' is invalid."); the log names the setting instead.
         foreach (var error in errors)
-            logger.LogError("Staff:FirstAdmin was not created: {Error}", error);
+            logger.LogError("Staff:FirstAdmin was not created: {Error}", error.Replace(email.Trim(), "<Staff:FirstAdminEmail>", StringComparison.OrdinalIgnoreCase));
     }
 }
 

@@ -1,5 +1,6 @@
 using CustomerExperience.Web.Data;
 using CustomerExperience.Web.Domain;
+using CustomerExperience.Web.Infrastructure;
 using CustomerExperience.Web.Recovery;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -36,7 +37,7 @@ public abstract record SubmitOutcome
 /// Stores survey responses, one per visit whichever channel answers first, and opens the service-recovery case a
 /// response calls for in the same transaction (so a stored unhappy response always has its case).
 /// </summary>
-public class SurveyResponses(AppDbContext db, ServiceRecovery recovery, TimeProvider clock)
+public class SurveyResponses(AppDbContext db, ServiceRecovery recovery, TimeProvider clock, Metrics metrics)
 {
     /// <summary>The newest survey definition, with its questions in order.</summary>
     public async Task<SurveyDefinition> CurrentDefinitionAsync(CancellationToken ct) =>
@@ -110,6 +111,7 @@ public class SurveyResponses(AppDbContext db, ServiceRecovery recovery, TimeProv
         }
         var opened = await recovery.OpenForResponseAsync(response, definition, ct);
         await transaction.CommitAsync(ct);
+        metrics.SurveyResponseStored(response.Channel);
         return new SubmitOutcome.Stored(response, opened);
     }
 }

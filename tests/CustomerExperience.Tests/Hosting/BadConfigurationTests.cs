@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using System.Text.Json;
 using System.Security.Cryptography.X509Certificates;
 using CustomerExperience.Tests.Infrastructure;
 
@@ -51,6 +52,22 @@ public class BadConfigurationTests
         {
             ["ConnectionStrings__Default"] = TestDatabases.ConnectionString("postgres"),
             [variable] = value,
+        });
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(message, output);
+        Assert.DoesNotContain("   at ", output);
+    }
+
+    [Theory]
+    [InlineData("10.0.0.0/8, intranet", "Metrics:AllowedNetworks: \"intranet\" is not a network in CIDR notation")]
+    [InlineData("10.0.0.0/33", "Metrics:AllowedNetworks: \"10.0.0.0/33\" is not a network in CIDR notation")]
+    public async Task Bad_metrics_network_names_the_setting_and_exits(string value, string message)
+    {
+        var (exitCode, output) = await RunAppAsync(new()
+        {
+            ["ConnectionStrings__Default"] = TestDatabases.ConnectionString("postgres"),
+            ["Metrics__AllowedNetworks"] = value,
         });
 
         Assert.Equal(1, exitCode);
@@ -120,9 +137,13 @@ public class BadConfigurationTests
             string Output() { lock (output) return output.ToString(); }
             await Eventually.TrueAsync(() => Task.FromResult(Output().Contains("Application started")), TimeSpan.FromSeconds(60), "the app to start");
 
-            var warnings = Output().Split("stored UNENCRYPTED in cx.data_protection_keys").Length - 1;
-            Assert.Equal(1, warnings);
-            Assert.Contains("set DataProtection__CertificatePath to a .pfx file", Output());
+            var warnings = Output().Split('\n').Where(line => line.Contains("stored UNENCRYPTED in cx.data_protection_keys")).ToList();
+            var warning = Assert.Single(warnings);
+            Assert.Contains("set DataProtection__CertificatePath to a .pfx file", warning);
+            // Outside Development the console logs one JSON object a line, stamped in UTC.
+            using var json = JsonDocument.Parse(warning);
+            Assert.Equal("Warning", json.RootElement.GetProperty("LogLevel").GetString());
+            Assert.EndsWith("+00:00", json.RootElement.GetProperty("Timestamp").GetString());
         }
         finally
         {

@@ -58,12 +58,21 @@ public class AppFactory(string connectionString) : WebApplicationFactory<Program
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value);
-        builder.ConfigureLogging(logging => logging
-            .SetMinimumLevel(LogLevel.Warning)
-            // Tests that stop Postgres on purpose would otherwise print Hangfire's reconnect stack traces.
-            .AddFilter("Hangfire", LogLevel.Critical)
-            // Every test host would warn that its keys are unencrypted; BadConfigurationTests checks the warning.
-            .AddFilter(CustomerExperience.Web.Infrastructure.KeyStorage.LogCategory, LogLevel.Error));
+        builder.ConfigureLogging(logging =>
+        {
+            logging
+                .SetMinimumLevel(LogLevel.Warning)
+                // Tests that stop Postgres on purpose would otherwise print Hangfire's reconnect stack traces.
+                .AddFilter("Hangfire", LogLevel.Critical)
+                // Every test host would warn that its keys are unencrypted; BadConfigurationTests checks the warning.
+                .AddFilter(CustomerExperience.Web.Infrastructure.KeyStorage.LogCategory, LogLevel.Error);
+            if (TestLogFile.Path is not null)
+            {
+                // A rule for this provider replaces the ones above for it: everything at Debug goes to the file.
+                logging.Services.AddSingleton<ILoggerProvider, TestLogFile>();
+                logging.AddFilter<TestLogFile>(null, LogLevel.Debug);
+            }
+        });
         if (TestServices is not null)
             builder.ConfigureTestServices(TestServices);
     }
