@@ -68,9 +68,16 @@ public class AppFactory(string connectionString) : WebApplicationFactory<Program
                 .AddFilter(CustomerExperience.Web.Infrastructure.KeyStorage.LogCategory, LogLevel.Error);
             if (TestLogFile.Path is not null)
             {
-                // A rule for this provider replaces the ones above for it: everything at Debug goes to the file.
+                // A rule for this provider replaces the ones above for it: everything at Debug goes to the file, but
+                // - EF Core at Information (the SQL it runs, parameters shown as '?'): its Debug lines print each
+                //   compiled LINQ expression, where the tests' own constants (a customer's address) appear, and make
+                //   up most of the volume;
+                // - ASP.NET Core's request lines at Warning: "Request starting" prints the query string, which carries
+                //   a staff search term. Production keeps Microsoft.AspNetCore at Warning (docs/operations.md).
                 logging.Services.AddSingleton<ILoggerProvider, TestLogFile>();
                 logging.AddFilter<TestLogFile>(null, LogLevel.Debug);
+                logging.AddFilter<TestLogFile>("Microsoft.EntityFrameworkCore", LogLevel.Information);
+                logging.AddFilter<TestLogFile>("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
             }
         });
         if (TestServices is not null)
