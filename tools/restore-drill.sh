@@ -89,6 +89,7 @@ mkdir -p "$(dirname "$DUMP")"
 # ---------------------------------------------------------------- 1. dump, from one exported snapshot
 # A session holds a repeatable-read transaction open; pg_dump reads its snapshot, and the counts below are taken in it.
 coproc SNAP { "$PG_BIN/psql" "${PGARGS[@]}" -d "$DB" -X -q -At -v ON_ERROR_STOP=1 2>&1; }
+SNAP_PROCESS=$SNAP_PID # bash unsets SNAP_PID as soon as the coprocess exits
 snap() { # run SQL in the snapshot session, print its output
   printf '%s\n\\echo __drill_end__\n' "$1" >&"${SNAP[1]}"
   local line
@@ -117,7 +118,7 @@ snap "$SHAPE_SQL" >"$WORK/source.shape"
 snap "$SEQUENCES_SQL" >"$WORK/source.sequences"
 snap "COMMIT;" >/dev/null
 exec {SNAP[1]}>&-
-wait "$SNAP_PID" 2>/dev/null || true
+wait "$SNAP_PROCESS" 2>/dev/null || true
 printf 'counted:  %s tables, %s rows in the dumped snapshot, in %s\n' \
   "$(wc -l <"$WORK/source.counts")" "$(awk -F'\t' '{ s += $2 } END { print s + 0 }' "$WORK/source.counts")" "$(secs "$started")"
 
