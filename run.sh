@@ -15,7 +15,9 @@ cx_create_database "$PG_PORT" customer_experience
 cx_start_maildev run "$SMTP_PORT" "$MAILDEV_PORT"
 cx_build Release
 
-export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
+# Development: plain http on 127.0.0.1, so cookies may go without the Secure flag (Production insists on it and sends
+# HSTS; run it behind a TLS proxy, see README "Behind a TLS proxy").
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 export ConnectionStrings__Default="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=customer_experience"
 export Smtp__Host=127.0.0.1 Smtp__Port="$SMTP_PORT" Smtp__EnableSsl=false
 export App__PublicBaseUrl="http://127.0.0.1:$CX_PORT" App__SeedDemoData=true App__RunJobs=true

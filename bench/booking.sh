@@ -26,7 +26,7 @@ CONN="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=cx_bench"
 
 ConnectionStrings__Default="$CONN" Smtp__Host=127.0.0.1 Smtp__Port=1 Smtp__EnableSsl=false \
 App__PublicBaseUrl="http://127.0.0.1:$APP_PORT" App__RunJobs=false App__SeedDemoData=false \
-RateLimits__PublicWritePerMinute=100000000 RateLimits__PublicReadPerMinute=100000000 Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production \
+RateLimits__PublicWritePerMinute=100000000 RateLimits__PublicReadPerMinute=100000000 Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Development \
   dotnet "$CX_ROOT/src/CustomerExperience.Web/bin/Release/net10.0/CustomerExperience.Web.dll" --urls "http://127.0.0.1:$APP_PORT" --contentRoot "$CX_ROOT/src/CustomerExperience.Web" \
   >"$CX_STATE/bench-app.log" 2>&1 &
 APP_PID=$!

@@ -22,11 +22,12 @@ cx_build Release
 CONN="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$DB"
 sql() { psql -qtA -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$DB" -c "$1"; }
 
-# Nothing is mailed here; SMTP only has to be configured.
+# Nothing is mailed here; SMTP only has to be configured. Development: curl signs in over plain http, and Production's
+# cookies are Secure (https only).
 app() {
   ConnectionStrings__Default="$CONN" Smtp__Host=127.0.0.1 Smtp__Port=1 Smtp__EnableSsl=false \
   App__PublicBaseUrl="http://127.0.0.1:$APP_PORT" App__RunJobs="$2" App__SeedDemoData="$1" Logging__LogLevel__Default=Warning \
-  ASPNETCORE_ENVIRONMENT=Production \
+  ASPNETCORE_ENVIRONMENT=Development \
     dotnet "$CX_ROOT/src/CustomerExperience.Web/bin/Release/net10.0/CustomerExperience.Web.dll" --urls "http://127.0.0.1:$APP_PORT" \
     --contentRoot "$CX_ROOT/src/CustomerExperience.Web" >>"$LOG" 2>&1 &
   echo $!

@@ -38,7 +38,7 @@ start_instance() {
   local port="$1" pid
   ConnectionStrings__Default="$CONN" Smtp__Host=127.0.0.1 Smtp__Port=1 Smtp__EnableSsl=false \
   App__PublicBaseUrl="http://127.0.0.1:$APP1_PORT" App__RunJobs="$RUN_JOBS" App__SeedDemoData=false \
-  RateLimits__PublicWritePerMinute=100000000 RateLimits__PublicReadPerMinute=100000000 Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production \
+  RateLimits__PublicWritePerMinute=100000000 RateLimits__PublicReadPerMinute=100000000 Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Development \
     dotnet "$CX_ROOT/src/CustomerExperience.Web/bin/Release/net10.0/CustomerExperience.Web.dll" --urls "http://127.0.0.1:$port" --contentRoot "$CX_ROOT/src/CustomerExperience.Web" \
     >"$CX_STATE/bench-instance-$port.log" 2>&1 &
   pid=$!

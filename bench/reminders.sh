@@ -28,7 +28,7 @@ app() {
   ConnectionStrings__Default="$CONN" Smtp__Host=127.0.0.1 Smtp__Port="$SMTP_PORT" Smtp__EnableSsl=false Smtp__MaxParallel=32 \
   App__PublicBaseUrl="http://127.0.0.1:$APP_PORT" App__RunJobs="$1" App__SeedDemoData=false \
   Outbox__BatchSize=500 Jobs__SchedulePollingInterval=00:00:01 Jobs__Reminders="* * * * * *" Jobs__OutboxSweep="* * * * * *" Logging__LogLevel__Default=Warning \
-  ASPNETCORE_ENVIRONMENT=Production \
+  ASPNETCORE_ENVIRONMENT=Development \
     dotnet "$CX_ROOT/src/CustomerExperience.Web/bin/Release/net10.0/CustomerExperience.Web.dll" --urls "http://127.0.0.1:$APP_PORT" \
     --contentRoot "$CX_ROOT/src/CustomerExperience.Web" >>"$CX_STATE/bench-reminders-app.log" 2>&1 &
   echo $!

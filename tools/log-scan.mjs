@@ -12,8 +12,10 @@ if (!logFile) {
   process.exit(2);
 }
 
-// Not a person's: the address the clinic's emails come from.
+// Not a person's: the address the clinic's emails come from, and the made-up addresses HostileInputTests sends as
+// attack strings in URLs (framework Debug lines print request paths; production keeps those categories at Warning).
 const allowedEmails = new Set(["appointments@northside-imaging.example"]);
+const attackString = /@(?:hostile-[0-9a-f]{32}|evil)\.example$/i;
 
 function sources(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -40,7 +42,7 @@ if (first.length === 0 || last.length === 0) throw new Error("DemoData.cs: First
 for (const m of demo.matchAll(/^\s*(?:\(\[[^\]]*\],\s*)?"([^"{]{30,})"/gm)) literals.add(m[1]);
 
 const checks = [
-  ["email address", /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, (match) => !allowedEmails.has(match.toLowerCase())],
+  ["email address", /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, (match) => !allowedEmails.has(match.toLowerCase()) && !attackString.test(match)],
   ["demo customer name", new RegExp(`\\b(?:${first.map(escape).join("|")}) (?:[A-Z]\\. )?(?:${last.map(escape).join("|")})\\b`, "g")],
   ["test customer name or text", new RegExp([...literals].map(escape).join("|"), "g")],
   ["phone number", /\+1 \d{3} 555 \d{4}|\(\d{3}\) 555-\d{4}|\b\d{3}-555-\d{4}\b/g],

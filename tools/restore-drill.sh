@@ -198,7 +198,7 @@ fi
 # Starting must not have needed a migration: the copy's schema was already the app's.
 sql "$TARGET" -c "$HISTORY_SQL" >"$WORK/started.history"
 compare "migrations history after the app started on the copy" "$WORK/source.history" "$WORK/started.history"
-services="$(curl -s "http://127.0.0.1:$APP_PORT/api/v1/services" | grep -o '"id"' | wc -l || true)"
+services="$(curl -s -H "X-Forwarded-Proto: https" "http://127.0.0.1:$APP_PORT/api/v1/services" | grep -o '"id"' | wc -l || true)"
 active="$(sql "$TARGET" -c "SELECT count(*) FROM cx.services WHERE is_active" 2>/dev/null || echo '?')"
 if [ "$services" = "$active" ]; then
   printf 'app:      GET /api/v1/services lists %s services, the %s active in the copy\n' "$services" "$active"

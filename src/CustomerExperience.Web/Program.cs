@@ -18,6 +18,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 string connectionString;
 System.Security.Cryptography.X509Certificates.X509Certificate2? keyCertificate;
+WebSecurity.TrustedProxies proxies;
 try
 {
     connectionString = StartupChecks.RequireConnectionString(builder.Configuration);
@@ -29,6 +30,7 @@ try
     StartupChecks.Require<KioskOptions>(builder.Configuration, KioskOptions.Section);
     StartupChecks.Require<MetricsOptions>(builder.Configuration, MetricsOptions.Section);
     keyCertificate = KeyStorage.LoadCertificate(builder.Configuration);
+    proxies = WebSecurity.TrustedProxies.Read(builder.Configuration);
 }
 catch (StartupChecks.ConfigurationProblem problem)
 {
@@ -42,7 +44,7 @@ builder.AddObservability();
 builder.AddDatabase(connectionString);
 builder.AddMessaging();
 builder.AddJobs(connectionString);
-builder.AddWebSecurity(keyCertificate);
+builder.AddWebSecurity(keyCertificate, proxies);
 builder.AddScheduling();
 builder.AddStaff();
 builder.AddDelays();
@@ -56,27 +58,33 @@ builder.AddPlacesSetup();
 builder.AddRoomsSetup();
 builder.AddTexts();
 builder.AddCustomerImport();
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = DatabaseOutage.Describe);
 builder.Services.AddOpenApi();
-builder.Services.AddRazorPages(o => o.AddStaffPageRules());
+builder.Services.AddRazorPages(o => o.AddStaffPageRules())
+    .AddMvcOptions(o => o.Filters.Add<RequestHygiene.UnknownHandlerFilter>());
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 builder.Services.AddScoped<DemoData>();
 
 var app = builder.Build();
 
-if (!app.Environment.IsDevelopment())
-{
-    // The API answers an unhandled exception with problem+json; pages with the error page.
-    app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
-    app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), pages => pages.UseExceptionHandler("/Error"));
-}
+// First: behind a trusted proxy (Proxy:KnownNetworks, Proxy:KnownProxies, loopback) the client address, https and host
+// the proxy saw are what everything after sees: rate limits, sign-in throttling, redirects, Secure cookies, HSTS.
+app.UseForwardedHeaders();
+app.UseSecurityHeaders();
+app.UseHttpsOnly();
+// The API answers an unhandled exception with problem+json; pages with the error page. 500 for a bug, 503 with
+// Retry-After while the database is away. In every environment: run.sh's Development too shows customers a page, not a trace.
+app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler(
+    new ExceptionHandlerOptions { StatusCodeSelector = DatabaseOutage.StatusCodeFor }));
+app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), pages => pages.UseExceptionHandler(
+    new ExceptionHandlerOptions { ExceptionHandlingPath = "/Error", StatusCodeSelector = DatabaseOutage.StatusCodeFor }));
 // Pages get a friendly page for bare error statuses; the API gets problem+json.
 app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"),
     pages => pages.UseStatusCodePagesWithReExecute("/Status/{0}"));
 app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"),
     api => api.UseStatusCodePages());
 app.UseServerTiming();
-app.UseSecurityHeaders();
+app.UseKnownCharsets();
 app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();

@@ -11,8 +11,9 @@ namespace CustomerExperience.Web.Data;
 public static class DatabaseSetup
 {
     /// <summary>The Npgsql settings every AppDbContext uses: the app, <c>dotnet ef</c> and the tests.</summary>
-    public static void ConfigureNpgsql(NpgsqlDbContextOptionsBuilder npgsql) =>
-        npgsql.MigrationsHistoryTable("__ef_migrations_history", AppDbContext.Schema);
+    public static void ConfigureNpgsql(NpgsqlDbContextOptionsBuilder npgsql) => npgsql
+        .MigrationsHistoryTable("__ef_migrations_history", AppDbContext.Schema)
+        .ExecutionStrategy(dependencies => new SafeRetries(dependencies));
 
     public static void AddDatabase(this WebApplicationBuilder builder, string connectionString)
     {

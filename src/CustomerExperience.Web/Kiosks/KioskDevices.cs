@@ -78,13 +78,13 @@ public class KioskDevices(
         return new EnrolOutcome.Enrolled(kiosk, location.Slug, secret);
     }
 
-    /// <summary>Long-lived, HttpOnly, SameSite=Strict, Secure over https, sent only to the kiosk's own addresses.</summary>
+    /// <summary>Long-lived, HttpOnly, SameSite=Strict, Secure (but over plain http in Development), sent only to the kiosk's own addresses.</summary>
     public void WriteCookie(HttpContext http, string secret) =>
         http.Response.Cookies.Append(CookieName, secret, new CookieOptions
         {
             HttpOnly = true,
             SameSite = SameSiteMode.Strict,
-            Secure = http.Request.IsHttps,
+            Secure = WebSecurity.SecureCookie(http),
             Path = CookiePath,
             Expires = clock.GetUtcNow() + CookieLifetime,
             IsEssential = true,

@@ -83,7 +83,7 @@ public static class KioskEndpoints
         {
             SubmitOutcome.Stored stored => TypedResults.Ok(new { status = "stored", visitLinked = stored.Response.AppointmentId is not null }),
             SubmitOutcome.AlreadyStored => TypedResults.Ok(new { status = "already-stored", visitLinked = (bool?)null }),
-            SubmitOutcome.Invalid invalid => Invalid(answers.ContainsKey(invalid.Field) ? "answers." + invalid.Field : invalid.Field, invalid.Message),
+            SubmitOutcome.Invalid invalid => Invalid(AnswerField(answers, invalid.Field), invalid.Message),
             _ => TypedResults.Problem(title: "Not stored", detail: "The response could not be stored.", statusCode: StatusCodes.Status409Conflict),
         };
     }
@@ -154,11 +154,19 @@ public static class KioskEndpoints
         catch (JsonException e)
         {
             // The serializer names where it stopped: "$.answers.booking" for a score that is not a whole number.
-            var field = e.Path is { Length: > 2 } path ? path[2..] : "body";
+            // Only up to a dictionary key ("$.answers['…']"): the key is the sender's text, not worth echoing back.
+            var field = e.Path is { Length: > 2 } path ? path[2..].Split('[')[0] : "body";
+            if (field.Length == 0) field = "body";
             return (null, Invalid(field, e.Message.Contains("could not be mapped", StringComparison.Ordinal)
                 ? $"{field} is not a field of this request." : $"{field} has a value of the wrong kind."));
         }
     }
+
+    /// <summary>"answers.booking" for a question's key; plain "answers" for a key that is not a name (it is not echoed).</summary>
+    private static string AnswerField(Dictionary<string, int> answers, string field) =>
+        !answers.ContainsKey(field) ? field
+        : field.Length <= 40 && field.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-') ? "answers." + field
+        : "answers";
 
     private static IResult Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });

@@ -1,4 +1,4 @@
-using System.Threading.RateLimiting;
+using CustomerExperience.Web.Infrastructure;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace CustomerExperience.Web.Kiosks;
@@ -13,8 +13,7 @@ public static class KioskSetup
         // Per client address, not per cookie (a stranger could send a new cookie each time); a clinic's kiosks may share
         // one address, and each sends a few requests per customer.
         var perMinute = builder.Configuration.GetValue("RateLimits:KioskPerMinute", 120);
-        builder.Services.Configure<RateLimiterOptions>(o => o.AddPolicy(KioskEndpoints.RateLimitPolicy, context =>
-            RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })));
+        builder.Services.Configure<RateLimiterOptions>(o => o.AddPolicy(KioskEndpoints.RateLimitPolicy,
+            context => WebSecurity.PerClient(context, perMinute)));
     }
 }

@@ -1,3 +1,5 @@
+using CustomerExperience.Web.Infrastructure;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -5,13 +7,26 @@ namespace CustomerExperience.Web.Pages;
 
 /// <summary>
 /// Where an unhandled exception on a page ends up (re-executed with the original method, so also as a POST: the failed
-/// form's token must not turn the 500 into an antiforgery 400).
+/// form's token must not turn the 500 into an antiforgery 400). While the database is away it is a 503 that says so,
+/// and asks nothing of the database itself.
 /// </summary>
 [IgnoreAntiforgeryToken]
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
 public class ErrorModel : PageModel
 {
-    public void OnGet() => Response.StatusCode = StatusCodes.Status500InternalServerError;
+    public bool DatabaseAway { get; private set; }
 
-    public void OnPost() => OnGet();
+    public IActionResult OnGet()
+    {
+        // Only as the exception handler's page: asked for directly it is not a page.
+        if (HttpContext.Features.Get<IExceptionHandlerFeature>() is null)
+            return NotFound();
+        DatabaseAway = DatabaseOutage.Caused(HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error);
+        Response.StatusCode = DatabaseAway ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
+        if (DatabaseAway)
+            Response.Headers.RetryAfter = DatabaseOutage.RetryAfterSeconds.ToString();
+        return Page();
+    }
+
+    public IActionResult OnPost() => OnGet();
 }

@@ -24,9 +24,10 @@ public class WaitingModel(AppDbContext db, DelayService delays, TimeProvider clo
     /// <summary>The location is inactive (taken out of use on the staff locations page).</summary>
     public bool Closed { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string locationSlug, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(string? locationSlug, CancellationToken ct)
     {
-        if (locationSlug.Length > MaxSlug
+        // A blank segment binds as null.
+        if (locationSlug is null || locationSlug.Length > MaxSlug
             || await db.Locations.AsNoTracking().FirstOrDefaultAsync(l => l.Slug == locationSlug, ct) is not { } location)
             return NotFound();
         Location = location;

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using CustomerExperience.Web.Infrastructure;
 using CustomerExperience.Web.Messaging;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -32,7 +33,7 @@ public class TextsPreviewDrafts(IDataProtectionProvider protection, TimeProvider
             protector.Protect(JsonSerializer.SerializeToUtf8Bytes(value, Json)));
         cookies.AppendResponseCookie(http, Cookie, protectedValue, new CookieOptions
         {
-            Path = FramePath, HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps,
+            Path = FramePath, HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = WebSecurity.SecureCookie(http),
             MaxAge = Lifetime, IsEssential = true,
         });
     }

@@ -1,4 +1,5 @@
 using CustomerExperience.Web.Data;
+using CustomerExperience.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -38,12 +39,20 @@ public static class StaffSetup
             o.Cookie.Name = "cx.staff";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
-            // Secure whenever the request is https (behind TLS); run.sh serves plain http on 127.0.0.1.
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            // Always Secure, except in Development and the test hosts, which serve plain http on 127.0.0.1.
+            o.Cookie.SecurePolicy = WebSecurity.CookieSecurePolicyFor(builder.Environment);
             o.LoginPath = SignInPath;
             o.ReturnUrlParameter = "returnUrl";
             o.ExpireTimeSpan = TimeSpan.FromHours(10);
             o.SlidingExpiration = true;
+            // A relative address: an absolute one is built from the Host header, which the client chooses ("Host:
+            // evil.example" would send staff there). The browser resolves it against the address it asked for.
+            o.Events.OnRedirectToLogin = context =>
+            {
+                var target = new Uri(context.RedirectUri, UriKind.RelativeOrAbsolute);
+                context.Response.Redirect(target.IsAbsoluteUri ? target.PathAndQuery : context.RedirectUri);
+                return Task.CompletedTask;
+            };
             // A signed-in user without the role gets a 403 at the same address (rendered by the status page), not a redirect.
             o.Events.OnRedirectToAccessDenied = context =>
             {

@@ -55,7 +55,8 @@ public class SurveyResponses(AppDbContext db, ServiceRecovery recovery, TimeProv
         {
             var question = definition.Questions.FirstOrDefault(q => q.Key == key);
             if (question is null)
-                return new SubmitOutcome.Invalid(key, $"\"{key}\" is not a question of this survey.");
+                // The key is the sender's text: named by the field, not repeated in the message.
+                return new SubmitOutcome.Invalid(key, "That is not a question of this survey.");
             if (score < question.Min || score > question.Max)
                 return new SubmitOutcome.Invalid(key, $"Choose an answer from {question.Min} to {question.Max} for \"{question.Text}\".");
         }

@@ -14,8 +14,8 @@ public class AppFactory(string connectionString) : WebApplicationFactory<Program
     // per-user limit (128 on Debian), and the tests change settings in code anyway.
     static AppFactory()
     {
-        Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
-        Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "true");
+        System.Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
+        System.Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "true");
     }
 
     public Dictionary<string, string?> Settings { get; } = new()
@@ -32,6 +32,12 @@ public class AppFactory(string connectionString) : WebApplicationFactory<Program
     };
 
     public Action<IServiceCollection>? TestServices { get; set; }
+
+    /// <summary>
+    /// Testing by default: cookies over plain http, as the test clients talk (in memory or to 127.0.0.1). Production makes
+    /// every cookie Secure, so its clients must speak https, or come through a trusted proxy that says they do.
+    /// </summary>
+    public string Environment { get; set; } = "Testing";
 
     public string ConnectionString => connectionString;
 
@@ -55,7 +61,7 @@ public class AppFactory(string connectionString) : WebApplicationFactory<Program
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(Environment);
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value);
         builder.ConfigureLogging(logging =>

@@ -177,6 +177,6 @@ public class MyScoresTests : IAsyncLifetime
     {
         var response = await app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }).GetAsync("/staff/me");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith("/signin", response.Headers.Location!.PathAndQuery, StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith("/signin", response.Headers.Location!.OriginalString, StringComparison.OrdinalIgnoreCase);
     }
 }

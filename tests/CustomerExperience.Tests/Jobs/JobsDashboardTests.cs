@@ -26,7 +26,7 @@ public class JobsDashboardTests : IAsyncLifetime
         {
             var response = await client.GetAsync(url);
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-            Assert.StartsWith("http://localhost/signin?returnUrl=", response.Headers.Location!.ToString());
+            Assert.StartsWith("/signin?returnUrl=", response.Headers.Location!.ToString());
         }
     }
 

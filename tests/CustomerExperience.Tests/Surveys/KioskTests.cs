@@ -105,7 +105,7 @@ public partial class KioskTests : IAsyncLifetime
         Assert.Contains(cookies, c => c.StartsWith("cx.staff=;"));
         var staffPage = await client.GetAsync("/staff/kiosks");
         Assert.Equal(HttpStatusCode.Redirect, staffPage.StatusCode);
-        Assert.StartsWith("/signin", staffPage.Headers.Location!.PathAndQuery);
+        Assert.StartsWith("/signin", staffPage.Headers.Location!.OriginalString);
 
         var secret = cookie["cx.kiosk=".Length..cookie.IndexOf(';')];
         Assert.True(Base64UrlLength(secret) >= 32);
@@ -355,7 +355,7 @@ public partial class KioskTests : IAsyncLifetime
         var anonymous = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         var signIn = await anonymous.GetAsync("/staff/kiosks");
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
-        Assert.StartsWith("/signin", signIn.Headers.Location!.PathAndQuery);
+        Assert.StartsWith("/signin", signIn.Headers.Location!.OriginalString);
 
         foreach (var role in new[] { StaffRoles.FrontDesk, StaffRoles.Clinician })
         {

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace CustomerExperience.Web.Pages.Account;
 
 /// <summary>Staff sign-in. There is no registration: admins create accounts.</summary>
-[EnableRateLimiting(WebSecurity.PublicWritePolicy)]
+[EnableRateLimiting(WebSecurity.PublicFormPolicy)]
 public class SignInModel(StaffSignInManager signIn) : PageModel
 {
     [BindProperty] public string? Email { get; set; }
@@ -45,7 +45,11 @@ public class SignInModel(StaffSignInManager signIn) : PageModel
         return Page();
     }
 
-    /// <summary>Only this site's own pages: a sign-in link must not bounce staff to somebody else's site.</summary>
+    /// <summary>
+    /// Only this site's own pages: a sign-in link must not bounce staff to somebody else's site. Control characters are
+    /// refused too (browsers drop a tab or line break, so "/\t/evil.example" leads off the site), as LocalRedirect would.
+    /// </summary>
     public static string SafeReturnUrl(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\") ? url : "/staff";
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\") && !url.Any(char.IsControl)
+            ? url : "/staff";
 }

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace CustomerExperience.Web.Pages.Account;
 
 /// <summary>Second step of sign-in for accounts with an authenticator app: a 6-digit code or a recovery code.</summary>
-[EnableRateLimiting(WebSecurity.PublicWritePolicy)]
+[EnableRateLimiting(WebSecurity.PublicFormPolicy)]
 public class TwoFactorModel(StaffSignInManager signIn) : PageModel
 {
     [BindProperty] public string? Code { get; set; }

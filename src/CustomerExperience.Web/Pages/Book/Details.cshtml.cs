@@ -10,6 +10,9 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace CustomerExperience.Web.Pages.Book;
 
+// On the page, not the handler: Razor Pages take endpoint metadata from the page model only, so an attribute on OnPostAsync
+// limited nothing.
+[EnableRateLimiting(WebSecurity.PublicFormPolicy)]
 public class DetailsModel(AvailabilityService availability, BookingService booking) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid? ServiceId { get; set; }
@@ -36,7 +39,6 @@ public class DetailsModel(AvailabilityService availability, BookingService booki
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ?? Page();
 
-    [EnableRateLimiting(WebSecurity.PublicWritePolicy)]
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (Alternative is not null) StartText = Alternative;

@@ -1,8 +1,10 @@
 using CustomerExperience.Web.Data;
+using CustomerExperience.Web.Infrastructure;
 using CustomerExperience.Web.Kiosks;
 using CustomerExperience.Web.Staff;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerExperience.Web.Pages.Kiosks;
@@ -11,6 +13,7 @@ namespace CustomerExperience.Web.Pages.Kiosks;
 /// Where an enrolment link lands on the tablet. Opening it only asks; the button enrols (so a link preview or a
 /// prefetch cannot use up the single-use link).
 /// </summary>
+[EnableRateLimiting(WebSecurity.PublicWritePolicy)]
 public class SetupModel(KioskDevices devices, AppDbContext db, StaffSignInManager signIn) : PageModel
 {
     public enum State { Ready, Invalid, Used }
