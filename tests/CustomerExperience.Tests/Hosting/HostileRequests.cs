@@ -50,7 +50,6 @@ public static class HostileRequests
         new("crlf", "x\rSubject: injected"),
         new("crlf-encoded", "%0d%0aLocation:%20https://evil.example"),
         new("overlong", new string('A', 10_000)),
-        new("overlong", new string('x', 300_000)),
         new("overlong", string.Concat(Enumerable.Repeat("😀", 5_000))),
         new("overlong", "e" + new string('\u0301', 3_000)),
         new("control", "abc\0def"),

@@ -37,8 +37,10 @@ public partial class MultiInstanceTests(ITestOutputHelper output)
             clinic = await TestClinic.SeedAsync(seeding.Services);
             email = await StaffSignIn.CreateAccountAsync(seeding.Services, StaffRoles.Manager);
         }
-        await using var first = await AppProcess.StartAsync(database);
-        await using var second = await AppProcess.StartAsync(database);
+        // Both start at once, on a database already migrated (by the seeding above).
+        var started = await Task.WhenAll(AppProcess.StartAsync(database), AppProcess.StartAsync(database));
+        await using var first = started[0];
+        await using var second = started[1];
         await using var proxy = new RoundRobinProxy(first.Port, second.Port);
         using var client = Through(proxy, new CookieContainer());
 
@@ -71,8 +73,9 @@ public partial class MultiInstanceTests(ITestOutputHelper output)
         var database = await TestDatabases.CreateAsync("two_instances_reminders");
         var recipients = await SeedRemindersDueAsync(database, 30);
         var jobs = JobsEverySecond();
-        await using var first = await AppProcess.StartAsync(database, jobs);
-        await using var second = await AppProcess.StartAsync(database, jobs);
+        var started = await Task.WhenAll(AppProcess.StartAsync(database, jobs), AppProcess.StartAsync(database, jobs));
+        await using var first = started[0];
+        await using var second = started[1];
 
         await Eventually.TrueAsync(async () => await CountAsync(database, "SELECT count(*) FROM cx.outbound_emails WHERE kind = 'reminder' AND status = 'Sent'") == recipients.Count,
             TimeSpan.FromSeconds(90), $"{recipients.Count} reminders sent");

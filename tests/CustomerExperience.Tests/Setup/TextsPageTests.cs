@@ -264,9 +264,10 @@ public partial class TextsPageTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"{Frame}?kind=delay")).StatusCode);
     }
 
-    private static DefaultHttpContext SignedIn(string staffId) => new()
+    private DefaultHttpContext SignedIn(string staffId) => new()
     {
         User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, staffId)], "test")),
+        RequestServices = app.Services,
     };
 
     private static DefaultHttpContext WithCookies(DefaultHttpContext http, string cookies)
