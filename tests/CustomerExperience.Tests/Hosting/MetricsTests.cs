@@ -4,7 +4,9 @@ using System.Net;
 using System.Net.Http.Json;
 using CustomerExperience.Tests.Infrastructure;
 using CustomerExperience.Web.Infrastructure;
+using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.Messaging;
+using CustomerExperience.Web.Surveys;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
@@ -136,6 +138,23 @@ public class MetricsTests : IAsyncLifetime
         Assert.Equal(1, counted.Total("cx.emails.failed"));
         Assert.Equal(1, counted.Total("cx.emails.dead", "kind", "confirmation"));
         Assert.Equal(0, counted.Total("cx.emails.sent"));
+    }
+
+    [Fact]
+    public async Task A_stored_survey_response_counts_once_by_channel_and_a_retried_send_does_not_count_again()
+    {
+        var submission = new SurveySubmission(Guid.NewGuid(), SurveyChannel.Kiosk, clinic.LocationId, 1, new Dictionary<string, int> { ["booking"] = 5 });
+        var outcomes = new List<SubmitOutcome>();
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            outcomes.Add(await scope.ServiceProvider.GetRequiredService<SurveyResponses>().SubmitAsync(submission, default));
+        }
+
+        Assert.IsType<SubmitOutcome.Stored>(outcomes[0]);
+        Assert.IsType<SubmitOutcome.AlreadyStored>(outcomes[1]);
+        Assert.Equal(1, metrics.Total("cx.survey.responses", "channel", "kiosk"));
+        Assert.Equal(1, metrics.Total("cx.survey.responses"));
     }
 
     [Fact]

@@ -27,18 +27,16 @@ public partial class MultiInstanceTests(ITestOutputHelper output)
         };
 
     [Fact]
-    public async Task A_form_from_one_instance_is_accepted_by_the_other_and_a_sign_in_on_one_holds_on_the_other()
+    public async Task Behind_a_round_robin_proxy_a_form_and_a_sign_in_cross_instances_and_each_due_reminder_is_delivered_once()
     {
-        var database = await TestDatabases.CreateAsync("two_instances_forms");
-        TestClinic clinic;
+        var database = await TestDatabases.CreateAsync("two_instances");
+        var (clinic, recipients) = await SeedRemindersDueAsync(database, 30);
         string email;
         await using (var seeding = new AppFactory(database))
-        {
-            clinic = await TestClinic.SeedAsync(seeding.Services);
             email = await StaffSignIn.CreateAccountAsync(seeding.Services, StaffRoles.Manager);
-        }
-        // Both start at once, on a database already migrated (by the seeding above).
-        var started = await Task.WhenAll(AppProcess.StartAsync(database), AppProcess.StartAsync(database));
+        // Both start at once and both run jobs, on a database already migrated (by the seeding above).
+        var jobs = JobsEverySecond();
+        var started = await Task.WhenAll(AppProcess.StartAsync(database, jobs), AppProcess.StartAsync(database, jobs));
         await using var first = started[0];
         await using var second = started[1];
         await using var proxy = new RoundRobinProxy(first.Port, second.Port);
@@ -65,18 +63,8 @@ public partial class MultiInstanceTests(ITestOutputHelper output)
         Assert.StartsWith("/manage/", booked.Headers.Location?.ToString());
         // GET sign-in, POST sign-in, staff page, GET booking form, POST booking form: every request on the other instance.
         Assert.Equal([0, 1, 0, 1, 0], proxy.Routed);
-    }
 
-    [Fact]
-    public async Task Reminders_due_while_two_instances_run_jobs_are_delivered_once_each()
-    {
-        var database = await TestDatabases.CreateAsync("two_instances_reminders");
-        var recipients = await SeedRemindersDueAsync(database, 30);
-        var jobs = JobsEverySecond();
-        var started = await Task.WhenAll(AppProcess.StartAsync(database, jobs), AppProcess.StartAsync(database, jobs));
-        await using var first = started[0];
-        await using var second = started[1];
-
+        // Meanwhile both job servers fire the reminder job every second: each due reminder goes out once.
         await Eventually.TrueAsync(async () => await CountAsync(database, "SELECT count(*) FROM cx.outbound_emails WHERE kind = 'reminder' AND status = 'Sent'") == recipients.Count,
             TimeSpan.FromSeconds(90), $"{recipients.Count} reminders sent");
         var delivered = await DeliveredAsync(recipients);
@@ -93,7 +81,7 @@ public partial class MultiInstanceTests(ITestOutputHelper output)
         // An SMTP server that accepts and never greets: the first instance's delivery hangs holding the batch's leases.
         var silent = new TcpListener(IPAddress.Loopback, 0);
         silent.Start();
-        var recipients = await SeedRemindersDueAsync(database, 40);
+        var (_, recipients) = await SeedRemindersDueAsync(database, 40);
         var first = await AppProcess.StartAsync(database, new(JobsEverySecond())
         {
             ["Smtp__Port"] = ((IPEndPoint)silent.LocalEndpoint).Port.ToString(),
@@ -171,9 +159,9 @@ public partial class MultiInstanceTests(ITestOutputHelper output)
 
     /// <summary>
     /// <paramref name="count"/> visits starting in 100 minutes, booked ten days ago: each one's two-hour reminder is due
-    /// now (the day and week ones are older, so only the nearest is sent). Returns the customers' addresses.
+    /// now (the day and week ones are older, so only the nearest is sent). Returns the clinic and the customers' addresses.
     /// </summary>
-    private static async Task<List<string>> SeedRemindersDueAsync(string database, int count)
+    private static async Task<(TestClinic Clinic, List<string> Recipients)> SeedRemindersDueAsync(string database, int count)
     {
         TestClinic clinic;
         await using (var seeding = new AppFactory(database))
@@ -201,7 +189,7 @@ public partial class MultiInstanceTests(ITestOutputHelper output)
             recipients.Add(customer.Email!);
         }
         await db.SaveChangesAsync();
-        return recipients;
+        return (clinic, recipients);
     }
 
     private static async Task<Dictionary<string, int>> DeliveredAsync(List<string> recipients)
