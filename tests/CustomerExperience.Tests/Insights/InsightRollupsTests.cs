@@ -185,16 +185,11 @@ public class InsightRollupsTests : IAsyncLifetime
     }
 
     /// <summary>Until some statement waits for a lock another transaction holds (or the given one ends early).</summary>
-    private async Task WaitUntilBlockedAsync(Task statement)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!statement.IsCompleted)
-        {
-            var waiting = await RowsAsync("SELECT count(*)::text FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
-            if (waiting.Single() != "0") return;
-            await Task.Delay(10, timeout.Token);
-        }
-    }
+    // Postgres tells no one when a session starts to wait for a lock: pg_stat_activity is polled (Eventually).
+    private Task WaitUntilBlockedAsync(Task statement) =>
+        Eventually.TrueAsync(async () => statement.IsCompleted
+                || (await RowsAsync("SELECT count(*)::text FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")).Single() != "0",
+            TimeSpan.FromSeconds(30), "a statement to wait for a lock");
 
     private const string LastVisits = """
         SELECT customer_id || '|' || service_id || '|' || appointment_id || '|' || day || '|' || due || '|' || coalesce(performed_by_id, '-')
