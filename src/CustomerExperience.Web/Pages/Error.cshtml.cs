@@ -19,9 +19,9 @@ public class ErrorModel : PageModel
     public IActionResult OnGet()
     {
         // Only as the exception handler's page: asked for directly it is not a page.
-        if (HttpContext.Features.Get<IExceptionHandlerFeature>() is null)
+        if (HttpContext.Features.Get<IExceptionHandlerFeature>() is not { } handled)
             return NotFound();
-        DatabaseAway = DatabaseOutage.Caused(HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error);
+        DatabaseAway = DatabaseOutage.Caused(handled.Error);
         Response.StatusCode = DatabaseAway ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
         if (DatabaseAway)
             Response.Headers.RetryAfter = DatabaseOutage.RetryAfterSeconds.ToString();
