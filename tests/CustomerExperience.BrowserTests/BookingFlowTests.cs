@@ -17,7 +17,7 @@ public class BookingFlowTests(LiveApp live)
 {
     private const string Service = "Screening mammogram";
     private const string Location = "Riverside Women's Imaging";
-    private static readonly TimeSpan MailTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MailTimeout = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task A_customer_books_gets_the_email_moves_and_cancels_the_visit_on_a_phone()

@@ -28,7 +28,7 @@ public class CasePagesBrowserTests(LiveApp live)
 
         foreach (var (name, width, height) in new[] { ("phone", 360, 740), ("tablet", 820, 1180), ("desktop", 1280, 800) })
         {
-            var context = await live.Browser.NewContextAsync(new BrowserNewContextOptions
+            var context = await live.NewContextAsync(new BrowserNewContextOptions
             {
                 BaseURL = live.BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height }, IsMobile = name == "phone", HasTouch = name != "desktop",
             });
@@ -54,7 +54,7 @@ public class CasePagesBrowserTests(LiveApp live)
             await context.CloseAsync();
         }
 
-        var desk = await live.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = live.BaseUrl, ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        var desk = await live.NewContextAsync(new BrowserNewContextOptions { BaseURL = live.BaseUrl, ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
         var work = await desk.NewPageAsync();
         await work.GotoAsync($"/staff/cases/{number}");
         await work.GetByLabel("Email").FillAsync(email);

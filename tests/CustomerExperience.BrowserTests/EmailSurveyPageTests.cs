@@ -91,7 +91,7 @@ public class EmailSurveyPageTests(LiveApp live)
     public async Task Without_javascript_the_survey_still_submits_and_a_low_score_is_promised_a_call()
     {
         var (visit, path) = await CompletedVisitAsync();
-        var context = await live.Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await live.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = live.BaseUrl,
             JavaScriptEnabled = false,

@@ -34,7 +34,7 @@ public class ImportPageBrowserTests(LiveApp live)
 
         foreach (var (name, width, height) in new[] { ("phone", 390, 844), ("tablet", 820, 1180), ("desktop", 1440, 900) })
         {
-            var context = await live.Browser.NewContextAsync(new BrowserNewContextOptions
+            var context = await live.NewContextAsync(new BrowserNewContextOptions
             {
                 BaseURL = live.BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height }, IsMobile = name == "phone", HasTouch = name != "desktop",
             });
@@ -68,9 +68,14 @@ public class ImportPageBrowserTests(LiveApp live)
                 await AssertFitsAsync(page, $"completed-{name}");
 
                 await page.GotoAsync("/staff/admin/import");
-                await page.Locator("#file").SetInputFilesAsync(new FilePayload { Name = "huge.csv", MimeType = "text/csv", Buffer = new byte[50 * 1024 * 1024] });
+                // From disk, not a buffer: Playwright hands Chromium the path instead of pushing 50 MB through its pipe.
+                var huge = Path.Combine(Shots, "huge.csv");
+                await using (var stream = File.Create(huge))
+                    stream.SetLength(50 * 1024 * 1024);
+                await page.Locator("#file").SetInputFilesAsync(huge);
                 await page.Locator("#upload").ClickAsync();
                 await page.Locator("#import-errors").WaitForAsync();
+                File.Delete(huge);
                 Assert.Contains("the limit is 20 MB", await page.Locator("#import-errors").InnerTextAsync());
                 await AssertFitsAsync(page, $"too-large-{name}");
             }

@@ -34,7 +34,7 @@ public class InsightsDashboardTests(LiveApp live)
         var shots = Environment.GetEnvironmentVariable("CX_SCREENSHOTS");
         foreach (var (name, width, height) in new[] { ("desktop", 1280, 800), ("tablet", 820, 1180), ("phone", 360, 740) })
         {
-            var context = await live.Browser.NewContextAsync(new BrowserNewContextOptions
+            var context = await live.NewContextAsync(new BrowserNewContextOptions
             {
                 BaseURL = live.BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height }, IsMobile = name == "phone",
             });
@@ -80,7 +80,7 @@ public class InsightsDashboardTests(LiveApp live)
 
         foreach (var (name, width, height) in new[] { ("desktop", 1280, 800), ("phone", 360, 740) })
         {
-            var context = await live.Browser.NewContextAsync(new BrowserNewContextOptions
+            var context = await live.NewContextAsync(new BrowserNewContextOptions
             {
                 BaseURL = live.BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height }, IsMobile = name == "phone",
             });

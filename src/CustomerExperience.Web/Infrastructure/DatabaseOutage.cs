@@ -12,6 +12,9 @@ public static class DatabaseOutage
 {
     public const int RetryAfterSeconds = 10;
 
+    /// <summary>What Npgsql 10 says when a statement is given a transaction whose connection broke.</summary>
+    private const string TransactionLostToBrokenConnection = "Transaction is already completed";
+
     /// <summary>
     /// Whether <paramref name="exception"/> (or one it wraps, as EF's DbUpdateException and RetryLimitExceededException
     /// do) says the database could not be reached. A serialization failure or a deadlock is not an outage: those are
@@ -31,6 +34,11 @@ public static class DatabaseOutage
                             or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections;
                 case NpgsqlException { IsTransient: true }:
                     // Refused or broken connections, timeouts opening one, an exhausted pool.
+                    return true;
+                case InvalidOperationException { Source: "Npgsql", Message: TransactionLostToBrokenConnection }:
+                    // A statement after the connection under our transaction broke: Npgsql ended the transaction with
+                    // the connection. (The app never uses a transaction after committing it: each is scoped to its
+                    // method, committed last.)
                     return true;
             }
         }

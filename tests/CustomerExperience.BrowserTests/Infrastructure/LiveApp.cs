@@ -14,6 +14,13 @@ public class LiveApp : IAsyncLifetime
     private AppFactory app = null!;
     private IPlaywright playwright = null!;
 
+    /// <summary>
+    /// How long a browser step (a click, a navigation, an expectation) may take. Playwright's 30 s (5 s for an
+    /// expectation) is too tight on two cores with the server, the unit tests and Chromium sharing them: a slow step is
+    /// not a failure, a step that never happens is.
+    /// </summary>
+    public static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(60);
+
     public string BaseUrl { get; private set; } = "";
     public IBrowser Browser { get; private set; } = null!;
     public AppFactory App => app;
@@ -38,6 +45,7 @@ public class LiveApp : IAsyncLifetime
         app.UseKestrel(port);
         app.StartServer();
 
+        Assertions.SetDefaultExpectTimeout((float)StepTimeout.TotalMilliseconds);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -52,14 +60,23 @@ public class LiveApp : IAsyncLifetime
     /// <summary>A fresh page with the size and touch of a small phone (360 × 740).</summary>
     public async Task<IPage> NewPhonePageAsync()
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = BaseUrl,
             ViewportSize = new ViewportSize { Width = 360, Height = 740 },
             IsMobile = true,
             HasTouch = true,
         });
         return await context.NewPageAsync();
+    }
+
+    /// <summary>A browser context on the app (BaseURL set unless given) with <see cref="StepTimeout"/> for every step.</summary>
+    public async Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions options)
+    {
+        options.BaseURL ??= BaseUrl;
+        var context = await Browser.NewContextAsync(options);
+        context.SetDefaultTimeout((float)StepTimeout.TotalMilliseconds);
+        context.SetDefaultNavigationTimeout((float)StepTimeout.TotalMilliseconds);
+        return context;
     }
 
     /// <summary>Settings of a fixture that needs the app set up differently (applied last).</summary>
@@ -70,9 +87,8 @@ public class LiveApp : IAsyncLifetime
     /// <summary>A fresh page in a context of its own with the given size; touch on.</summary>
     public async Task<IPage> NewPageAsync(int width, int height, bool mobile = false)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = BaseUrl,
             ViewportSize = new ViewportSize { Width = width, Height = height },
             IsMobile = mobile,
             HasTouch = true,
@@ -86,9 +102,8 @@ public class LiveApp : IAsyncLifetime
     /// <summary>A fresh page the size of a front-desk tablet in landscape (1024 × 768).</summary>
     public async Task<IPage> NewTabletPageAsync()
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = BaseUrl,
             ViewportSize = new ViewportSize { Width = 1024, Height = 768 },
             HasTouch = true,
         });

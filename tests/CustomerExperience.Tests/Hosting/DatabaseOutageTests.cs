@@ -110,6 +110,35 @@ public class DatabaseOutageTests(ITestOutputHelper output)
         Assert.True(savedDespite503 <= 1, $"{savedDespite503} bookings answered 503 were saved");
     }
 
+    /// <summary>
+    /// The connection under an open transaction is cut between two statements: the statement that meets the cut, and
+    /// any later one on the same transaction (which Npgsql refuses with "already completed"), both count as an outage.
+    /// </summary>
+    [Fact]
+    public async Task A_connection_cut_inside_a_transaction_is_an_outage_for_every_statement_after_it()
+    {
+        var direct = await TestDatabases.CreateAsync("db_cut_tx");
+        var database = new NpgsqlConnectionStringBuilder(direct);
+        await using var postgres = new TcpProxy(database.Host!, database.Port);
+        postgres.Start();
+        database.Host = "127.0.0.1";
+        database.Port = postgres.Port;
+        database.Pooling = false;
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await new NpgsqlCommand("SELECT 1", connection, transaction).ExecuteScalarAsync();
+
+        await postgres.StopAsync();
+        var cut = await Assert.ThrowsAnyAsync<Exception>(() => new NpgsqlCommand("SELECT 2", connection, transaction).ExecuteScalarAsync());
+        var after = await Assert.ThrowsAnyAsync<Exception>(() => new NpgsqlCommand("SELECT 3", connection, transaction).ExecuteScalarAsync());
+        output.WriteLine($"cut: {cut.GetType().Name}: {cut.Message}; after: {after.GetType().Name}: {after.Message} (source {after.Source})");
+
+        Assert.True(DatabaseOutage.Caused(cut), cut.ToString());
+        Assert.True(DatabaseOutage.Caused(after), after.ToString());
+        Assert.False(DatabaseOutage.Caused(new InvalidOperationException("Transaction is already completed")), "only Npgsql's own counts");
+    }
+
     /// <summary>Distinct bookable starts: weekdays from 4 January, on the hour, in the test clinic's opening hours.</summary>
     private static List<string> Slots(int year, int count)
     {
