@@ -29,112 +29,124 @@ namespace CustomerExperience.Tests.Insights;
 /// Top-box: booking 4/8 = 50 %, reminders 3/5 = 60 %, welcome 6/8 = 75 %, wait 4/8 = 50 %, explained 8/10 = 80 %,
 /// comfort 10/10 = 100 %, recommend 4/8 = 50 %; overall = 465/7 = 66.43 %; NPS = (4 − 2)/8 = +25.
 /// </summary>
-public class InsightsQueriesTests : IAsyncLifetime
+public class InsightsQueriesTests(InsightsQueriesTests.HandCountedClinic clinic) : IClassFixture<InsightsQueriesTests.HandCountedClinic>
 {
     private static readonly TimeSpan Edt = TimeSpan.FromHours(-4);
     private static readonly DateTimeOffset Now = new(2026, 7, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly InsightsFilter June = new(new DateOnly(2026, 6, 1), new DateOnly(2026, 6, 30));
-    private readonly FakeTimeProvider clock = new(Now);
-    private AppFactory app = null!;
-    private InsightsSeed seed = null!;
-    private InsightsSeed other = null!;
-    private string performer30 = "", performer29 = "";
-    private readonly Dictionary<string, Guid> customers = [];
-    private readonly Dictionary<string, Guid> responses = [];
-
-    private static DateTimeOffset Local(int year, int month, int day, int hour, int minute = 0) => new(year, month, day, hour, minute, 0, Edt);
-
-    public async Task InitializeAsync()
+    /// <summary>The clinic of the table above, seeded once for the class: every test here only reads.</summary>
+    public sealed class HandCountedClinic : IAsyncLifetime
     {
-        app = new AppFactory(await TestDatabases.CreateAsync(nameof(InsightsQueriesTests)))
+        public readonly FakeTimeProvider clock = new(Now);
+        public AppFactory app = null!;
+        public InsightsSeed seed = null!;
+        public InsightsSeed other = null!;
+        public string performer30 = "", performer29 = "";
+        public readonly Dictionary<string, Guid> customers = [];
+        public readonly Dictionary<string, Guid> responses = [];
+
+        private static DateTimeOffset Local(int year, int month, int day, int hour, int minute = 0) => new(year, month, day, hour, minute, 0, Edt);
+
+        public async Task InitializeAsync()
         {
-            TestServices = services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)),
-        };
-        seed = new InsightsSeed(app.Services, await TestClinic.SeedAsync(app.Services));
-        other = new InsightsSeed(app.Services, await TestClinic.SeedAsync(app.Services));
+            app = new AppFactory(await TestDatabases.CreateAsync(nameof(InsightsQueriesTests)))
+            {
+                TestServices = services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)),
+            };
+            seed = new InsightsSeed(app.Services, await TestClinic.SeedAsync(app.Services));
+            other = new InsightsSeed(app.Services, await TestClinic.SeedAsync(app.Services));
 
-        var tuesday2 = Local(2026, 6, 2, 11);
-        var tuesday16 = Local(2026, 6, 16, 11);
-        var rows = new (string Name, DateTimeOffset At, Dictionary<string, int> Scores, SurveyChannel Channel, int Seconds, bool Partial, string? Comment)[]
-        {
-            ("R1", tuesday2, Scores(5, 5, 5, 5, 5, 5, 10), SurveyChannel.Kiosk, 20, false, "Lovely staff, thank you"),
-            ("R2", tuesday2.AddMinutes(10), Scores(5, 5, 5, 4, 5, 5, 9), SurveyChannel.Kiosk, 25, false, null),
-            ("R3", tuesday2.AddMinutes(20), Scores(5, 5, 5, 3, 5, 5, 9), SurveyChannel.Kiosk, 30, false, null),
-            ("R4", tuesday2.AddMinutes(30), Scores(5, 4, 5, 2, 5, 5, 8), SurveyChannel.Kiosk, 35, false, null),
-            ("R5", tuesday2.AddMinutes(40), Scores(4, 4, 5, 1, 5, 5, 7), SurveyChannel.Kiosk, 40, false, null),
-            ("R6", tuesday16, Scores(4, null, 5, 5, 5, 5, 10), SurveyChannel.Kiosk, 45, false, null),
-            ("R7", tuesday16.AddMinutes(10), Scores(4, null, 4, 5, 5, 5, 3), SurveyChannel.Kiosk, 50, false, "Waited an hour and nobody told me why"),
-            ("R8", tuesday16.AddMinutes(20), Scores(4, null, 4, 5, 5, 5, 0), SurveyChannel.Email, 55, false, "The compression was painful"),
-            ("R9", tuesday16.AddMinutes(30), Scores(null, null, null, null, 4, 5, null), SurveyChannel.Email, 60, false, null),
-            ("R10", Local(2026, 6, 30, 22, 30), Scores(null, null, null, null, 3, 5, null), SurveyChannel.Email, 300, true, null),
-            ("R0", Local(2026, 5, 31, 22), Scores(explained: 5), SurveyChannel.Kiosk, 30, false, null),
-        };
-        foreach (var row in rows)
-            responses[row.Name] = await seed.AnsweredVisitAsync(row.At, row.Scores, channel: row.Channel, seconds: row.Seconds, partial: row.Partial, comment: row.Comment);
+            var tuesday2 = Local(2026, 6, 2, 11);
+            var tuesday16 = Local(2026, 6, 16, 11);
+            var rows = new (string Name, DateTimeOffset At, Dictionary<string, int> Scores, SurveyChannel Channel, int Seconds, bool Partial, string? Comment)[]
+            {
+                ("R1", tuesday2, Scores(5, 5, 5, 5, 5, 5, 10), SurveyChannel.Kiosk, 20, false, "Lovely staff, thank you"),
+                ("R2", tuesday2.AddMinutes(10), Scores(5, 5, 5, 4, 5, 5, 9), SurveyChannel.Kiosk, 25, false, null),
+                ("R3", tuesday2.AddMinutes(20), Scores(5, 5, 5, 3, 5, 5, 9), SurveyChannel.Kiosk, 30, false, null),
+                ("R4", tuesday2.AddMinutes(30), Scores(5, 4, 5, 2, 5, 5, 8), SurveyChannel.Kiosk, 35, false, null),
+                ("R5", tuesday2.AddMinutes(40), Scores(4, 4, 5, 1, 5, 5, 7), SurveyChannel.Kiosk, 40, false, null),
+                ("R6", tuesday16, Scores(4, null, 5, 5, 5, 5, 10), SurveyChannel.Kiosk, 45, false, null),
+                ("R7", tuesday16.AddMinutes(10), Scores(4, null, 4, 5, 5, 5, 3), SurveyChannel.Kiosk, 50, false, "Waited an hour and nobody told me why"),
+                ("R8", tuesday16.AddMinutes(20), Scores(4, null, 4, 5, 5, 5, 0), SurveyChannel.Email, 55, false, "The compression was painful"),
+                ("R9", tuesday16.AddMinutes(30), Scores(null, null, null, null, 4, 5, null), SurveyChannel.Email, 60, false, null),
+                ("R10", Local(2026, 6, 30, 22, 30), Scores(null, null, null, null, 3, 5, null), SurveyChannel.Email, 300, true, null),
+                ("R0", Local(2026, 5, 31, 22), Scores(explained: 5), SurveyChannel.Kiosk, 30, false, null),
+            };
+            foreach (var row in rows)
+                responses[row.Name] = await seed.AnsweredVisitAsync(row.At, row.Scores, channel: row.Channel, seconds: row.Seconds, partial: row.Partial, comment: row.Comment);
 
-        // Two completed visits without a response: June has 12 completed visits for its 10 responses.
-        var unanswered1 = await seed.CustomerAsync();
-        var unanswered2 = await seed.CustomerAsync();
-        var unansweredVisit = await seed.VisitAsync(unanswered1, Local(2026, 6, 22, 9));
-        await seed.VisitAsync(unanswered2, Local(2026, 6, 22, 10));
-        // No-shows: 3 of the 15 June visits that were due to happen (12 completed + 3); cancelled and future ones do not count.
-        for (var i = 0; i < 3; i++)
-            await seed.VisitAsync(await seed.CustomerAsync(), Local(2026, 6, 23, 9 + i), AppointmentStatus.NoShow);
-        await seed.VisitAsync(await seed.CustomerAsync(), Local(2026, 6, 24, 9), AppointmentStatus.Cancelled);
+            // Two completed visits without a response: June has 12 completed visits for its 10 responses.
+            var unanswered1 = await seed.CustomerAsync();
+            var unanswered2 = await seed.CustomerAsync();
+            var unansweredVisit = await seed.VisitAsync(unanswered1, Local(2026, 6, 22, 9));
+            await seed.VisitAsync(unanswered2, Local(2026, 6, 22, 10));
+            // No-shows: 3 of the 15 June visits that were due to happen (12 completed + 3); cancelled and future ones do not count.
+            for (var i = 0; i < 3; i++)
+                await seed.VisitAsync(await seed.CustomerAsync(), Local(2026, 6, 23, 9 + i), AppointmentStatus.NoShow);
+            await seed.VisitAsync(await seed.CustomerAsync(), Local(2026, 6, 24, 9), AppointmentStatus.Cancelled);
 
-        // Next visit booked before leaving: of the 12 completed June visits, one customer booked the next one the same
-        // day at the desk; another's was booked by the rebooking job; a third booked the next day.
-        await seed.VisitAsync(unanswered1, Local(2027, 6, 22, 9), AppointmentStatus.Booked, source: BookingSource.FrontDesk, createdAt: Local(2026, 6, 22, 9, 20));
-        await seed.VisitAsync(unanswered2, Local(2027, 6, 22, 10), AppointmentStatus.Booked, source: BookingSource.Rebooking, createdAt: Local(2026, 6, 22, 10, 30));
-        var r1Customer = await seed.WithDbAsync(db => Task.FromResult(db.SurveyResponses.Single(r => r.Id == responses["R1"]).CustomerId!.Value));
-        await seed.VisitAsync(r1Customer, Local(2027, 6, 2, 9), AppointmentStatus.Booked, source: BookingSource.Online, createdAt: Local(2026, 6, 3, 8));
-        _ = unansweredVisit;
+            // Next visit booked before leaving: of the 12 completed June visits, one customer booked the next one the same
+            // day at the desk; another's was booked by the rebooking job; a third booked the next day.
+            await seed.VisitAsync(unanswered1, Local(2027, 6, 22, 9), AppointmentStatus.Booked, source: BookingSource.FrontDesk, createdAt: Local(2026, 6, 22, 9, 20));
+            await seed.VisitAsync(unanswered2, Local(2027, 6, 22, 10), AppointmentStatus.Booked, source: BookingSource.Rebooking, createdAt: Local(2026, 6, 22, 10, 30));
+            var r1Customer = await seed.WithDbAsync(db => Task.FromResult(db.SurveyResponses.Single(r => r.Id == responses["R1"]).CustomerId!.Value));
+            await seed.VisitAsync(r1Customer, Local(2027, 6, 2, 9), AppointmentStatus.Booked, source: BookingSource.Online, createdAt: Local(2026, 6, 3, 8));
+            _ = unansweredVisit;
 
-        // Retention (recall interval 365 days): due in January 2026, every 90-day window closed by 1 July.
-        customers["C1"] = await seed.CustomerAsync("Carla One");
-        await seed.VisitAsync(customers["C1"], Local(2025, 1, 10, 9));
-        await seed.VisitAsync(customers["C1"], Local(2026, 3, 1, 9)); // due 10 Jan, back 1 Mar: retained
-        customers["C2"] = await seed.CustomerAsync("Cody Two");
-        await seed.VisitAsync(customers["C2"], Local(2025, 1, 12, 9));
-        await seed.VisitAsync(customers["C2"], Local(2026, 5, 1, 9)); // due 12 Jan, back after 12 Apr: not retained
-        customers["C3"] = await seed.CustomerAsync("Cleo Three");
-        await seed.VisitAsync(customers["C3"], Local(2025, 1, 15, 9)); // due 15 Jan, never back: lost, lapsed
-        customers["C4"] = await seed.CustomerAsync("Cass Four");
-        await seed.VisitAsync(customers["C4"], Local(2025, 1, 20, 9));
-        await seed.VisitAsync(customers["C4"], Local(2025, 12, 20, 9)); // due 20 Jan, came early: retained
-        customers["C5"] = await seed.CustomerAsync("Cyd Five");
-        await seed.VisitAsync(customers["C5"], Local(2024, 12, 20, 9)); // due 20 Dec 2025: outside January; lapsed
-        customers["C6"] = await seed.CustomerAsync("Cam Six");
-        await seed.VisitAsync(customers["C6"], Local(2025, 6, 15, 9)); // due 15 Jun 2026: still within its 90 days
-        customers["C7"] = await seed.CustomerAsync("Cy Seven");
-        await seed.VisitAsync(customers["C7"], Local(2024, 5, 1, 9)); // due May 2025: lapsed more than a year ago, not listed
+            // Retention (recall interval 365 days): due in January 2026, every 90-day window closed by 1 July.
+            customers["C1"] = await seed.CustomerAsync("Carla One");
+            await seed.VisitAsync(customers["C1"], Local(2025, 1, 10, 9));
+            await seed.VisitAsync(customers["C1"], Local(2026, 3, 1, 9)); // due 10 Jan, back 1 Mar: retained
+            customers["C2"] = await seed.CustomerAsync("Cody Two");
+            await seed.VisitAsync(customers["C2"], Local(2025, 1, 12, 9));
+            await seed.VisitAsync(customers["C2"], Local(2026, 5, 1, 9)); // due 12 Jan, back after 12 Apr: not retained
+            customers["C3"] = await seed.CustomerAsync("Cleo Three");
+            await seed.VisitAsync(customers["C3"], Local(2025, 1, 15, 9)); // due 15 Jan, never back: lost, lapsed
+            customers["C4"] = await seed.CustomerAsync("Cass Four");
+            await seed.VisitAsync(customers["C4"], Local(2025, 1, 20, 9));
+            await seed.VisitAsync(customers["C4"], Local(2025, 12, 20, 9)); // due 20 Jan, came early: retained
+            customers["C5"] = await seed.CustomerAsync("Cyd Five");
+            await seed.VisitAsync(customers["C5"], Local(2024, 12, 20, 9)); // due 20 Dec 2025: outside January; lapsed
+            customers["C6"] = await seed.CustomerAsync("Cam Six");
+            await seed.VisitAsync(customers["C6"], Local(2025, 6, 15, 9)); // due 15 Jun 2026: still within its 90 days
+            customers["C7"] = await seed.CustomerAsync("Cy Seven");
+            await seed.VisitAsync(customers["C7"], Local(2024, 5, 1, 9)); // due May 2025: lapsed more than a year ago, not listed
 
-        // Recall conversion in June: 3 sent recall emails, one followed by a booking within 30 days.
-        await seed.RecallEmailAsync(customers["C6"], Local(2026, 6, 1, 9));
-        await seed.VisitAsync(customers["C6"], Local(2026, 7, 20, 9), AppointmentStatus.Booked, createdAt: Local(2026, 6, 20, 12));
-        await seed.RecallEmailAsync(customers["C3"], Local(2026, 6, 2, 9));
-        await seed.RecallEmailAsync(customers["C3"], Local(2026, 6, 16, 9));
-        await seed.RecallEmailAsync(customers["C5"], Local(2026, 5, 20, 9)); // previous period
-        await seed.RecallEmailAsync(customers["C2"], Local(2026, 6, 3, 9), OutboundEmailStatus.Dead); // never sent
+            // Recall conversion in June: 3 sent recall emails, one followed by a booking within 30 days.
+            await seed.RecallEmailAsync(customers["C6"], Local(2026, 6, 1, 9));
+            await seed.VisitAsync(customers["C6"], Local(2026, 7, 20, 9), AppointmentStatus.Booked, createdAt: Local(2026, 6, 20, 12));
+            await seed.RecallEmailAsync(customers["C3"], Local(2026, 6, 2, 9));
+            await seed.RecallEmailAsync(customers["C3"], Local(2026, 6, 16, 9));
+            await seed.RecallEmailAsync(customers["C5"], Local(2026, 5, 20, 9)); // previous period
+            await seed.RecallEmailAsync(customers["C2"], Local(2026, 6, 3, 9), OutboundEmailStatus.Dead); // never sent
 
-        // Cases: June median time to first contact of 2 h, 6 h, 4 h = 4 h; one overdue; root causes of June: wait time ×2.
-        await seed.CaseAsync(Local(2026, 6, 2, 10), CaseStatus.Resolved, TimeSpan.FromHours(2), RootCause.WaitTime);
-        await seed.CaseAsync(Local(2026, 6, 16, 10), CaseStatus.Resolved, TimeSpan.FromHours(6), RootCause.WaitTime, responseId: responses["R7"]);
-        await seed.CaseAsync(Local(2026, 6, 20, 10), CaseStatus.Contacted, TimeSpan.FromHours(4));
-        await seed.CaseAsync(Local(2026, 6, 25, 10), CaseStatus.Open, dueAt: Local(2026, 6, 26, 10));
-        await seed.CaseAsync(Local(2026, 5, 15, 10), CaseStatus.Resolved, TimeSpan.FromHours(1), RootCause.Communication);
-        await seed.CaseAsync(Local(2026, 6, 30, 10), CaseStatus.Open, dueAt: Local(2026, 7, 2, 10));
+            // Cases: June median time to first contact of 2 h, 6 h, 4 h = 4 h; one overdue; root causes of June: wait time ×2.
+            await seed.CaseAsync(Local(2026, 6, 2, 10), CaseStatus.Resolved, TimeSpan.FromHours(2), RootCause.WaitTime);
+            await seed.CaseAsync(Local(2026, 6, 16, 10), CaseStatus.Resolved, TimeSpan.FromHours(6), RootCause.WaitTime, responseId: responses["R7"]);
+            await seed.CaseAsync(Local(2026, 6, 20, 10), CaseStatus.Contacted, TimeSpan.FromHours(4));
+            await seed.CaseAsync(Local(2026, 6, 25, 10), CaseStatus.Open, dueAt: Local(2026, 6, 26, 10));
+            await seed.CaseAsync(Local(2026, 5, 15, 10), CaseStatus.Resolved, TimeSpan.FromHours(1), RootCause.Communication);
+            await seed.CaseAsync(Local(2026, 6, 30, 10), CaseStatus.Open, dueAt: Local(2026, 7, 2, 10));
 
-        // The other location: one performer with 30 answered visits (27 top-box), one with 29.
-        performer30 = await StaffSignIn.CreateAccountIdAsync(app.Services, StaffRoles.Clinician, "Pat Thirty");
-        performer29 = await StaffSignIn.CreateAccountIdAsync(app.Services, StaffRoles.Clinician, "Pip TwentyNine");
-        for (var i = 0; i < 30; i++)
-            await other.AnsweredVisitAsync(Local(2026, 6, 10, 8).AddMinutes(5 * i), Scores(explained: i < 27 ? 5 : 4), performedBy: performer30);
-        for (var i = 0; i < 29; i++)
-            await other.AnsweredVisitAsync(Local(2026, 6, 11, 8).AddMinutes(5 * i), Scores(explained: 5), performedBy: performer29);
+            // The other location: one performer with 30 answered visits (27 top-box), one with 29.
+            performer30 = await StaffSignIn.CreateAccountIdAsync(app.Services, StaffRoles.Clinician, "Pat Thirty");
+            performer29 = await StaffSignIn.CreateAccountIdAsync(app.Services, StaffRoles.Clinician, "Pip TwentyNine");
+            for (var i = 0; i < 30; i++)
+                await other.AnsweredVisitAsync(Local(2026, 6, 10, 8).AddMinutes(5 * i), Scores(explained: i < 27 ? 5 : 4), performedBy: performer30);
+            for (var i = 0; i < 29; i++)
+                await other.AnsweredVisitAsync(Local(2026, 6, 11, 8).AddMinutes(5 * i), Scores(explained: 5), performedBy: performer29);
+        }
+
+        public async Task DisposeAsync() => await app.DisposeAsync();
     }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    private AppFactory app => clinic.app;
+    private InsightsSeed seed => clinic.seed;
+    private InsightsSeed other => clinic.other;
+    private string performer30 => clinic.performer30;
+    private string performer29 => clinic.performer29;
+    private Dictionary<string, Guid> customers => clinic.customers;
+    private Dictionary<string, Guid> responses => clinic.responses;
 
     private async Task<T> QueryAsync<T>(Func<InsightsQueries, Task<T>> query)
     {
