@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -86,6 +87,9 @@ public class AppFactory(string connectionString) : WebApplicationFactory<Program
                 logging.AddFilter<TestLogFile>("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
             }
         });
+        // Identity's 100,000 PBKDF2 rounds cost a tenth of a second a hash, and the test hosts hash a password for
+        // almost every test (an account, then its sign-in). Each hash records its own count, so sign-in checks it the same.
+        builder.ConfigureTestServices(services => services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1_000));
         if (TestServices is not null)
             builder.ConfigureTestServices(TestServices);
     }
