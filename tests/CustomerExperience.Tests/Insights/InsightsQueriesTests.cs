@@ -37,24 +37,25 @@ public class InsightsQueriesTests(InsightsQueriesTests.HandCountedClinic clinic)
     /// <summary>The clinic of the table above, seeded once for the class: every test here only reads.</summary>
     public sealed class HandCountedClinic : IAsyncLifetime
     {
-        public readonly FakeTimeProvider clock = new(Now);
-        public AppFactory app = null!;
-        public InsightsSeed seed = null!;
-        public InsightsSeed other = null!;
-        public string performer30 = "", performer29 = "";
-        public readonly Dictionary<string, Guid> customers = [];
-        public readonly Dictionary<string, Guid> responses = [];
+        private readonly FakeTimeProvider clock = new(Now);
+        public AppFactory App { get; private set; } = null!;
+        public InsightsSeed Seed { get; private set; } = null!;
+        public InsightsSeed Other { get; private set; } = null!;
+        public string Performer30 { get; private set; } = "";
+        public string Performer29 { get; private set; } = "";
+        public Dictionary<string, Guid> Customers { get; } = [];
+        public Dictionary<string, Guid> Responses { get; } = [];
 
         private static DateTimeOffset Local(int year, int month, int day, int hour, int minute = 0) => new(year, month, day, hour, minute, 0, Edt);
 
         public async Task InitializeAsync()
         {
-            app = new AppFactory(await TestDatabases.CreateAsync(nameof(InsightsQueriesTests)))
+            App = new AppFactory(await TestDatabases.CreateAsync(nameof(InsightsQueriesTests)))
             {
                 TestServices = services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)),
             };
-            seed = new InsightsSeed(app.Services, await TestClinic.SeedAsync(app.Services));
-            other = new InsightsSeed(app.Services, await TestClinic.SeedAsync(app.Services));
+            Seed = new InsightsSeed(App.Services, await TestClinic.SeedAsync(App.Services));
+            Other = new InsightsSeed(App.Services, await TestClinic.SeedAsync(App.Services));
 
             var tuesday2 = Local(2026, 6, 2, 11);
             var tuesday16 = Local(2026, 6, 16, 11);
@@ -73,80 +74,80 @@ public class InsightsQueriesTests(InsightsQueriesTests.HandCountedClinic clinic)
                 ("R0", Local(2026, 5, 31, 22), Scores(explained: 5), SurveyChannel.Kiosk, 30, false, null),
             };
             foreach (var row in rows)
-                responses[row.Name] = await seed.AnsweredVisitAsync(row.At, row.Scores, channel: row.Channel, seconds: row.Seconds, partial: row.Partial, comment: row.Comment);
+                Responses[row.Name] = await Seed.AnsweredVisitAsync(row.At, row.Scores, channel: row.Channel, seconds: row.Seconds, partial: row.Partial, comment: row.Comment);
 
             // Two completed visits without a response: June has 12 completed visits for its 10 responses.
-            var unanswered1 = await seed.CustomerAsync();
-            var unanswered2 = await seed.CustomerAsync();
-            var unansweredVisit = await seed.VisitAsync(unanswered1, Local(2026, 6, 22, 9));
-            await seed.VisitAsync(unanswered2, Local(2026, 6, 22, 10));
+            var unanswered1 = await Seed.CustomerAsync();
+            var unanswered2 = await Seed.CustomerAsync();
+            var unansweredVisit = await Seed.VisitAsync(unanswered1, Local(2026, 6, 22, 9));
+            await Seed.VisitAsync(unanswered2, Local(2026, 6, 22, 10));
             // No-shows: 3 of the 15 June visits that were due to happen (12 completed + 3); cancelled and future ones do not count.
             for (var i = 0; i < 3; i++)
-                await seed.VisitAsync(await seed.CustomerAsync(), Local(2026, 6, 23, 9 + i), AppointmentStatus.NoShow);
-            await seed.VisitAsync(await seed.CustomerAsync(), Local(2026, 6, 24, 9), AppointmentStatus.Cancelled);
+                await Seed.VisitAsync(await Seed.CustomerAsync(), Local(2026, 6, 23, 9 + i), AppointmentStatus.NoShow);
+            await Seed.VisitAsync(await Seed.CustomerAsync(), Local(2026, 6, 24, 9), AppointmentStatus.Cancelled);
 
             // Next visit booked before leaving: of the 12 completed June visits, one customer booked the next one the same
             // day at the desk; another's was booked by the rebooking job; a third booked the next day.
-            await seed.VisitAsync(unanswered1, Local(2027, 6, 22, 9), AppointmentStatus.Booked, source: BookingSource.FrontDesk, createdAt: Local(2026, 6, 22, 9, 20));
-            await seed.VisitAsync(unanswered2, Local(2027, 6, 22, 10), AppointmentStatus.Booked, source: BookingSource.Rebooking, createdAt: Local(2026, 6, 22, 10, 30));
-            var r1Customer = await seed.WithDbAsync(db => Task.FromResult(db.SurveyResponses.Single(r => r.Id == responses["R1"]).CustomerId!.Value));
-            await seed.VisitAsync(r1Customer, Local(2027, 6, 2, 9), AppointmentStatus.Booked, source: BookingSource.Online, createdAt: Local(2026, 6, 3, 8));
+            await Seed.VisitAsync(unanswered1, Local(2027, 6, 22, 9), AppointmentStatus.Booked, source: BookingSource.FrontDesk, createdAt: Local(2026, 6, 22, 9, 20));
+            await Seed.VisitAsync(unanswered2, Local(2027, 6, 22, 10), AppointmentStatus.Booked, source: BookingSource.Rebooking, createdAt: Local(2026, 6, 22, 10, 30));
+            var r1Customer = await Seed.WithDbAsync(db => Task.FromResult(db.SurveyResponses.Single(r => r.Id == Responses["R1"]).CustomerId!.Value));
+            await Seed.VisitAsync(r1Customer, Local(2027, 6, 2, 9), AppointmentStatus.Booked, source: BookingSource.Online, createdAt: Local(2026, 6, 3, 8));
             _ = unansweredVisit;
 
             // Retention (recall interval 365 days): due in January 2026, every 90-day window closed by 1 July.
-            customers["C1"] = await seed.CustomerAsync("Carla One");
-            await seed.VisitAsync(customers["C1"], Local(2025, 1, 10, 9));
-            await seed.VisitAsync(customers["C1"], Local(2026, 3, 1, 9)); // due 10 Jan, back 1 Mar: retained
-            customers["C2"] = await seed.CustomerAsync("Cody Two");
-            await seed.VisitAsync(customers["C2"], Local(2025, 1, 12, 9));
-            await seed.VisitAsync(customers["C2"], Local(2026, 5, 1, 9)); // due 12 Jan, back after 12 Apr: not retained
-            customers["C3"] = await seed.CustomerAsync("Cleo Three");
-            await seed.VisitAsync(customers["C3"], Local(2025, 1, 15, 9)); // due 15 Jan, never back: lost, lapsed
-            customers["C4"] = await seed.CustomerAsync("Cass Four");
-            await seed.VisitAsync(customers["C4"], Local(2025, 1, 20, 9));
-            await seed.VisitAsync(customers["C4"], Local(2025, 12, 20, 9)); // due 20 Jan, came early: retained
-            customers["C5"] = await seed.CustomerAsync("Cyd Five");
-            await seed.VisitAsync(customers["C5"], Local(2024, 12, 20, 9)); // due 20 Dec 2025: outside January; lapsed
-            customers["C6"] = await seed.CustomerAsync("Cam Six");
-            await seed.VisitAsync(customers["C6"], Local(2025, 6, 15, 9)); // due 15 Jun 2026: still within its 90 days
-            customers["C7"] = await seed.CustomerAsync("Cy Seven");
-            await seed.VisitAsync(customers["C7"], Local(2024, 5, 1, 9)); // due May 2025: lapsed more than a year ago, not listed
+            Customers["C1"] = await Seed.CustomerAsync("Carla One");
+            await Seed.VisitAsync(Customers["C1"], Local(2025, 1, 10, 9));
+            await Seed.VisitAsync(Customers["C1"], Local(2026, 3, 1, 9)); // due 10 Jan, back 1 Mar: retained
+            Customers["C2"] = await Seed.CustomerAsync("Cody Two");
+            await Seed.VisitAsync(Customers["C2"], Local(2025, 1, 12, 9));
+            await Seed.VisitAsync(Customers["C2"], Local(2026, 5, 1, 9)); // due 12 Jan, back after 12 Apr: not retained
+            Customers["C3"] = await Seed.CustomerAsync("Cleo Three");
+            await Seed.VisitAsync(Customers["C3"], Local(2025, 1, 15, 9)); // due 15 Jan, never back: lost, lapsed
+            Customers["C4"] = await Seed.CustomerAsync("Cass Four");
+            await Seed.VisitAsync(Customers["C4"], Local(2025, 1, 20, 9));
+            await Seed.VisitAsync(Customers["C4"], Local(2025, 12, 20, 9)); // due 20 Jan, came early: retained
+            Customers["C5"] = await Seed.CustomerAsync("Cyd Five");
+            await Seed.VisitAsync(Customers["C5"], Local(2024, 12, 20, 9)); // due 20 Dec 2025: outside January; lapsed
+            Customers["C6"] = await Seed.CustomerAsync("Cam Six");
+            await Seed.VisitAsync(Customers["C6"], Local(2025, 6, 15, 9)); // due 15 Jun 2026: still within its 90 days
+            Customers["C7"] = await Seed.CustomerAsync("Cy Seven");
+            await Seed.VisitAsync(Customers["C7"], Local(2024, 5, 1, 9)); // due May 2025: lapsed more than a year ago, not listed
 
             // Recall conversion in June: 3 sent recall emails, one followed by a booking within 30 days.
-            await seed.RecallEmailAsync(customers["C6"], Local(2026, 6, 1, 9));
-            await seed.VisitAsync(customers["C6"], Local(2026, 7, 20, 9), AppointmentStatus.Booked, createdAt: Local(2026, 6, 20, 12));
-            await seed.RecallEmailAsync(customers["C3"], Local(2026, 6, 2, 9));
-            await seed.RecallEmailAsync(customers["C3"], Local(2026, 6, 16, 9));
-            await seed.RecallEmailAsync(customers["C5"], Local(2026, 5, 20, 9)); // previous period
-            await seed.RecallEmailAsync(customers["C2"], Local(2026, 6, 3, 9), OutboundEmailStatus.Dead); // never sent
+            await Seed.RecallEmailAsync(Customers["C6"], Local(2026, 6, 1, 9));
+            await Seed.VisitAsync(Customers["C6"], Local(2026, 7, 20, 9), AppointmentStatus.Booked, createdAt: Local(2026, 6, 20, 12));
+            await Seed.RecallEmailAsync(Customers["C3"], Local(2026, 6, 2, 9));
+            await Seed.RecallEmailAsync(Customers["C3"], Local(2026, 6, 16, 9));
+            await Seed.RecallEmailAsync(Customers["C5"], Local(2026, 5, 20, 9)); // previous period
+            await Seed.RecallEmailAsync(Customers["C2"], Local(2026, 6, 3, 9), OutboundEmailStatus.Dead); // never sent
 
             // Cases: June median time to first contact of 2 h, 6 h, 4 h = 4 h; one overdue; root causes of June: wait time ×2.
-            await seed.CaseAsync(Local(2026, 6, 2, 10), CaseStatus.Resolved, TimeSpan.FromHours(2), RootCause.WaitTime);
-            await seed.CaseAsync(Local(2026, 6, 16, 10), CaseStatus.Resolved, TimeSpan.FromHours(6), RootCause.WaitTime, responseId: responses["R7"]);
-            await seed.CaseAsync(Local(2026, 6, 20, 10), CaseStatus.Contacted, TimeSpan.FromHours(4));
-            await seed.CaseAsync(Local(2026, 6, 25, 10), CaseStatus.Open, dueAt: Local(2026, 6, 26, 10));
-            await seed.CaseAsync(Local(2026, 5, 15, 10), CaseStatus.Resolved, TimeSpan.FromHours(1), RootCause.Communication);
-            await seed.CaseAsync(Local(2026, 6, 30, 10), CaseStatus.Open, dueAt: Local(2026, 7, 2, 10));
+            await Seed.CaseAsync(Local(2026, 6, 2, 10), CaseStatus.Resolved, TimeSpan.FromHours(2), RootCause.WaitTime);
+            await Seed.CaseAsync(Local(2026, 6, 16, 10), CaseStatus.Resolved, TimeSpan.FromHours(6), RootCause.WaitTime, responseId: Responses["R7"]);
+            await Seed.CaseAsync(Local(2026, 6, 20, 10), CaseStatus.Contacted, TimeSpan.FromHours(4));
+            await Seed.CaseAsync(Local(2026, 6, 25, 10), CaseStatus.Open, dueAt: Local(2026, 6, 26, 10));
+            await Seed.CaseAsync(Local(2026, 5, 15, 10), CaseStatus.Resolved, TimeSpan.FromHours(1), RootCause.Communication);
+            await Seed.CaseAsync(Local(2026, 6, 30, 10), CaseStatus.Open, dueAt: Local(2026, 7, 2, 10));
 
             // The other location: one performer with 30 answered visits (27 top-box), one with 29.
-            performer30 = await StaffSignIn.CreateAccountIdAsync(app.Services, StaffRoles.Clinician, "Pat Thirty");
-            performer29 = await StaffSignIn.CreateAccountIdAsync(app.Services, StaffRoles.Clinician, "Pip TwentyNine");
+            Performer30 = await StaffSignIn.CreateAccountIdAsync(App.Services, StaffRoles.Clinician, "Pat Thirty");
+            Performer29 = await StaffSignIn.CreateAccountIdAsync(App.Services, StaffRoles.Clinician, "Pip TwentyNine");
             for (var i = 0; i < 30; i++)
-                await other.AnsweredVisitAsync(Local(2026, 6, 10, 8).AddMinutes(5 * i), Scores(explained: i < 27 ? 5 : 4), performedBy: performer30);
+                await Other.AnsweredVisitAsync(Local(2026, 6, 10, 8).AddMinutes(5 * i), Scores(explained: i < 27 ? 5 : 4), performedBy: Performer30);
             for (var i = 0; i < 29; i++)
-                await other.AnsweredVisitAsync(Local(2026, 6, 11, 8).AddMinutes(5 * i), Scores(explained: 5), performedBy: performer29);
+                await Other.AnsweredVisitAsync(Local(2026, 6, 11, 8).AddMinutes(5 * i), Scores(explained: 5), performedBy: Performer29);
         }
 
-        public async Task DisposeAsync() => await app.DisposeAsync();
+        public async Task DisposeAsync() => await App.DisposeAsync();
     }
 
-    private AppFactory app => clinic.app;
-    private InsightsSeed seed => clinic.seed;
-    private InsightsSeed other => clinic.other;
-    private string performer30 => clinic.performer30;
-    private string performer29 => clinic.performer29;
-    private Dictionary<string, Guid> customers => clinic.customers;
-    private Dictionary<string, Guid> responses => clinic.responses;
+    private AppFactory app => clinic.App;
+    private InsightsSeed seed => clinic.Seed;
+    private InsightsSeed other => clinic.Other;
+    private string performer30 => clinic.Performer30;
+    private string performer29 => clinic.Performer29;
+    private Dictionary<string, Guid> customers => clinic.Customers;
+    private Dictionary<string, Guid> responses => clinic.Responses;
 
     private async Task<T> QueryAsync<T>(Func<InsightsQueries, Task<T>> query)
     {
