@@ -30,7 +30,7 @@ public class CasePagesBrowserTests(LiveApp live)
         {
             var context = await live.NewContextAsync(new BrowserNewContextOptions
             {
-                BaseURL = live.BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height }, IsMobile = name == "phone", HasTouch = name != "desktop",
+                ViewportSize = new ViewportSize { Width = width, Height = height }, IsMobile = name == "phone", HasTouch = name != "desktop",
             });
             var page = await context.NewPageAsync();
             await page.GotoAsync("/staff/cases");
@@ -54,7 +54,7 @@ public class CasePagesBrowserTests(LiveApp live)
             await context.CloseAsync();
         }
 
-        var desk = await live.NewContextAsync(new BrowserNewContextOptions { BaseURL = live.BaseUrl, ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        var desk = await live.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
         var work = await desk.NewPageAsync();
         await work.GotoAsync($"/staff/cases/{number}");
         await work.GetByLabel("Email").FillAsync(email);

@@ -93,7 +93,6 @@ public class EmailSurveyPageTests(LiveApp live)
         var (visit, path) = await CompletedVisitAsync();
         var context = await live.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = live.BaseUrl,
             JavaScriptEnabled = false,
             ViewportSize = new ViewportSize { Width = 360, Height = 740 },
             IsMobile = true,

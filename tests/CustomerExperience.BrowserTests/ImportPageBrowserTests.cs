@@ -36,7 +36,7 @@ public class ImportPageBrowserTests(LiveApp live)
         {
             var context = await live.NewContextAsync(new BrowserNewContextOptions
             {
-                BaseURL = live.BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height }, IsMobile = name == "phone", HasTouch = name != "desktop",
+                ViewportSize = new ViewportSize { Width = width, Height = height }, IsMobile = name == "phone", HasTouch = name != "desktop",
             });
             var page = await context.NewPageAsync();
             await page.GotoAsync("/staff/admin/import");

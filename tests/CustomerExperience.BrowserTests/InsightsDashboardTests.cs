@@ -36,7 +36,7 @@ public class InsightsDashboardTests(LiveApp live)
         {
             var context = await live.NewContextAsync(new BrowserNewContextOptions
             {
-                BaseURL = live.BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height }, IsMobile = name == "phone",
+                ViewportSize = new ViewportSize { Width = width, Height = height }, IsMobile = name == "phone",
             });
             var page = await context.NewPageAsync();
             await page.GotoAsync("/signin");
@@ -82,7 +82,7 @@ public class InsightsDashboardTests(LiveApp live)
         {
             var context = await live.NewContextAsync(new BrowserNewContextOptions
             {
-                BaseURL = live.BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height }, IsMobile = name == "phone",
+                ViewportSize = new ViewportSize { Width = width, Height = height }, IsMobile = name == "phone",
             });
             var page = await context.NewPageAsync();
             await page.GotoAsync("/signin");
