@@ -65,25 +65,28 @@ static partial class Seed
             FROM cx.resources r CROSS JOIN (VALUES ('Sunday'), ('Monday'), ('Tuesday'), ('Wednesday'), ('Thursday'), ('Friday'), ('Saturday')) d(day)
             WHERE r.location_id = '00000000-0000-7000-8000-00000000b001'
               AND NOT EXISTS (SELECT 1 FROM cx.working_hours w WHERE w.resource_id = r.id);
-            INSERT INTO cx.customers (id, full_name, email, normalized_email, preferred_time_of_day, email_opt_out, created_at)
-            VALUES ('00000000-0000-7000-8000-00000000b003', 'Bench History', 'history@bench.example', 'history@bench.example', 'Any', false, now())
-            ON CONFLICT DO NOTHING;
             """, connection);
         await batch.ExecuteNonQueryAsync();
 
         // History: back to back on each room, every 30 minutes (15-minute visits), ending 3 days from now,
-        // so the benchmark window starts among existing bookings.
+        // so the benchmark window starts among existing bookings. Four visits per customer, as a clinic's
+        // returning customers have (one customer with every visit would give the planner statistics no clinic has).
         await using var history = new NpgsqlCommand("""
+            INSERT INTO cx.customers (id, full_name, email, normalized_email, preferred_time_of_day, email_opt_out, created_at)
+            SELECT ('00000000-0000-7000-8001-' || lpad(to_hex(n), 12, '0'))::uuid, 'Bench History ' || n,
+                   'history-' || n || '@bench.example', 'history-' || n || '@bench.example', 'Any', false, now()
+            FROM generate_series(0, (@count + 3) / 4 - 1) n
+            ON CONFLICT DO NOTHING;
             INSERT INTO cx.appointments (id, customer_id, service_id, location_id, resource_id, start, "end", blocked_until,
                                          status, source, calendar_sequence, created_at)
-            SELECT gen_random_uuid(), '00000000-0000-7000-8000-00000000b003', '00000000-0000-7000-8000-00000000b002',
+            SELECT gen_random_uuid(), ('00000000-0000-7000-8001-' || lpad(to_hex(n % ((@count + 3) / 4)), 12, '0'))::uuid, '00000000-0000-7000-8000-00000000b002',
                    '00000000-0000-7000-8000-00000000b001', ('00000000-0000-7000-8000-0000000c' || lpad((n % 20 + 1)::text, 4, '0'))::uuid,
                    s, s + interval '15 minutes', s + interval '15 minutes',
                    CASE WHEN s < now() THEN 'Completed' ELSE 'Booked' END, 'Online', 0, now()
             FROM generate_series(0, @count - 1) n,
                  LATERAL (SELECT date_trunc('hour', now()) + interval '3 days' - ((n / 20) * interval '30 minutes') AS s) t
             ON CONFLICT DO NOTHING;
-            ANALYZE cx.appointments;
+            ANALYZE cx.customers; ANALYZE cx.appointments;
             """, connection);
         history.Parameters.AddWithValue("count", count);
         history.CommandTimeout = 600;
