@@ -46,6 +46,7 @@ builder.AddMessaging();
 builder.AddJobs(connectionString);
 builder.AddWebSecurity(keyCertificate, proxies);
 builder.AddScheduling();
+builder.AddBookingApi();
 builder.AddStaff();
 builder.AddDelays();
 builder.AddFrontDesk();

@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using CustomerExperience.Web.Data;
 using CustomerExperience.Web.Domain;
 using CustomerExperience.Web.Infrastructure;
@@ -13,6 +16,11 @@ namespace CustomerExperience.Web.Api;
 public static class BookingApi
 {
     public const int MaxDays = 62;
+
+    /// <summary>The API's JSON is read and written by <see cref="ApiJson"/>'s generated code (no reflection at run time);
+    /// types it does not name (problem details) fall through to the default resolver.</summary>
+    public static void AddBookingApi(this WebApplicationBuilder builder) =>
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default));
 
     public static void MapBookingApi(this WebApplication app)
     {
@@ -61,11 +69,34 @@ public static class BookingApi
             errors["days"] = [$"days must be a whole number from 1 to {MaxDays}."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
-        if (await availability.FindAsync(service!.Value, location!.Value, ct) is null)
-            return NotFound("No such service at that location", "Check serviceId and locationId with /api/v1/services and /api/v1/locations.");
+        return await availability.OfferAsync(service!.Value, location!.Value, start!.Value, count, ct) is { } offer
+            ? new SlotsJson(offer)
+            : NotFound("No such service at that location", "Check serviceId and locationId with /api/v1/services and /api/v1/locations.");
+    }
 
-        var slots = await availability.GetSlotsAsync(service.Value, location.Value, start!.Value, count, ct);
-        return TypedResults.Ok(new AvailabilityDto(slots.Select(s => new SlotDto(s.Start, s.End)).ToList()));
+    /// <summary>
+    /// <c>{"slots":[…]}</c>, as <see cref="AvailabilityDto"/> serializes, written from each day's rendered JSON (kept with
+    /// the day's slots in the <see cref="SlotCache"/>): a response costs a copy of bytes, not a serialization.
+    /// </summary>
+    private sealed class SlotsJson(AvailabilityService.Offer offer) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.ContentType = "application/json; charset=utf-8";
+            var body = http.Response.BodyWriter;
+            body.Write("{\"slots\":["u8);
+            var first = true;
+            foreach (var day in offer.Days)
+            {
+                var json = day.JsonFrom(day.FirstFrom(offer.Earliest));
+                if (json.IsEmpty) continue;
+                if (!first) body.Write(","u8);
+                body.Write(json.Span);
+                first = false;
+            }
+            body.Write("]}"u8);
+            await body.FlushAsync(http.RequestAborted);
+        }
     }
 
     private static async Task<IResult> Book(BookingInput? input, BookingService booking, AppointmentEmails links, TimeProvider clock, CancellationToken ct)
@@ -188,3 +219,14 @@ public static class BookingApi
         return null;
     }
 }
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(List<BookingApi.ServiceDto>))]
+[JsonSerializable(typeof(List<BookingApi.LocationDto>))]
+[JsonSerializable(typeof(List<BookingApi.SlotDto>))]
+[JsonSerializable(typeof(BookingApi.AvailabilityDto))]
+[JsonSerializable(typeof(BookingApi.BookingInput))]
+[JsonSerializable(typeof(BookingApi.RescheduleInput))]
+[JsonSerializable(typeof(BookingApi.BookingDto))]
+[JsonSerializable(typeof(BookingApi.VisitStateDto))]
+internal sealed partial class ApiJson : JsonSerializerContext;

@@ -28,50 +28,69 @@ public static class AvailabilityCalculator
         IReadOnlyList<BusyInterval> busy, TimeSpan duration, TimeSpan buffer, DateOnly from, int days,
         DateTimeOffset now, BookingRules rules)
     {
+        var (first, last) = Window(zone, from, days, now, rules);
+        var earliest = now + rules.MinimumNotice;
+        var busyByResource = ByResource(busy);
+        var slots = new List<Slot>();
+        for (var day = first; day <= last; day = day.AddDays(1))
+            slots.AddRange(DaySlots(zone, locationClosures, resources, busyByResource, duration, buffer, day, rules.SlotStepMinutes)
+                .Where(s => s.Start >= earliest));
+        return slots;
+    }
+
+    /// <summary>The local days of [from, from + days) that can be offered now: from today, up to the horizon.</summary>
+    public static (DateOnly First, DateOnly Last) Window(TimeZoneInfo zone, DateOnly from, int days, DateTimeOffset now, BookingRules rules)
+    {
         var today = Location.DateIn(zone, now);
-        if (from < today) from = today;
+        var first = from < today ? today : from;
         var last = from.AddDays(days - 1);
         var horizon = today.AddDays(rules.HorizonDays);
-        if (last > horizon) last = horizon;
-        var earliest = now + rules.MinimumNotice;
+        return (first, last > horizon ? horizon : last);
+    }
 
-        var busyByResource = busy.GroupBy(b => b.ResourceId).ToDictionary(g => g.Key, g => g.OrderBy(b => b.BlockedUntil).ToArray());
+    /// <summary>Busy intervals per resource, each resource's sorted by end (as <see cref="DaySlots"/> expects).</summary>
+    public static Dictionary<Guid, BusyInterval[]> ByResource(IReadOnlyList<BusyInterval> busy) =>
+        busy.GroupBy(b => b.ResourceId).ToDictionary(g => g.Key, g => g.OrderBy(b => b.BlockedUntil).ToArray());
+
+    /// <summary>
+    /// Every free slot of one local day, whatever the time now: the caller leaves out what is too soon to book. Depends on
+    /// nothing but its arguments, so a day's slots can be kept until the set-up or the visits of its location change.
+    /// </summary>
+    public static List<Slot> DaySlots(
+        TimeZoneInfo zone, IReadOnlyList<DateRange> locationClosures, IReadOnlyList<ResourceCalendar> resources,
+        Dictionary<Guid, BusyInterval[]> busyByResource, TimeSpan duration, TimeSpan buffer, DateOnly day, int step)
+    {
         var slots = new List<Slot>();
+        if (locationClosures.Any(c => c.Contains(day))) return slots;
+        var local = new LocalDay(zone, day, step);
 
-        for (var day = from; day <= last; day = day.AddDays(1))
+        // Per resource: its working periods as instants, its visits, and how busy it already is that day.
+        var open = new List<(Guid Id, (DateTimeOffset Opens, DateTimeOffset Closes)[] Periods, BusyInterval[] Taken, int Load)>();
+        foreach (var resource in resources)
         {
-            if (locationClosures.Any(c => c.Contains(day))) continue;
-            var local = new LocalDay(zone, day, rules.SlotStepMinutes);
+            if (resource.Closures.Any(c => c.Contains(day))) continue;
+            var periods = resource.Hours.Where(h => h.Day == day.DayOfWeek)
+                .Select(h => (local.At(zone, h.Opens), local.At(zone, h.Closes, closing: true))).ToArray();
+            if (periods.Length == 0) continue;
+            var taken = busyByResource.GetValueOrDefault(resource.ResourceId) ?? [];
+            open.Add((resource.ResourceId, periods, taken, taken.Count(b => b.Start >= local.Start && b.Start < local.End)));
+        }
+        if (open.Count == 0) return slots;
+        // Spread bookings: the resource with the fewest visits that day is offered first.
+        open.Sort((x, y) => x.Load != y.Load ? x.Load.CompareTo(y.Load) : x.Id.CompareTo(y.Id));
 
-            // Per resource and day: its working periods as instants, its visits, and how busy it already is.
-            var open = new List<(Guid Id, (DateTimeOffset Opens, DateTimeOffset Closes)[] Periods, BusyInterval[] Taken, int Load)>();
-            foreach (var resource in resources)
+        foreach (var start in local.Grid)
+        {
+            var end = start + duration;
+            List<Guid>? free = null;
+            foreach (var resource in open)
             {
-                if (resource.Closures.Any(c => c.Contains(day))) continue;
-                var periods = resource.Hours.Where(h => h.Day == day.DayOfWeek)
-                    .Select(h => (local.At(zone, h.Opens), local.At(zone, h.Closes, closing: true))).ToArray();
-                if (periods.Length == 0) continue;
-                var taken = busyByResource.GetValueOrDefault(resource.ResourceId) ?? [];
-                open.Add((resource.ResourceId, periods, taken, taken.Count(b => b.Start >= local.Start && b.Start < local.End)));
+                if (!Array.Exists(resource.Periods, p => start >= p.Opens && end <= p.Closes)) continue;
+                if (Overlaps(resource.Taken, start, end + buffer)) continue;
+                (free ??= []).Add(resource.Id);
             }
-            if (open.Count == 0) continue;
-            // Spread bookings: the resource with the fewest visits that day is offered first.
-            open.Sort((x, y) => x.Load != y.Load ? x.Load.CompareTo(y.Load) : x.Id.CompareTo(y.Id));
-
-            foreach (var start in local.Grid)
-            {
-                if (start < earliest) continue;
-                var end = start + duration;
-                List<Guid>? free = null;
-                foreach (var resource in open)
-                {
-                    if (!Array.Exists(resource.Periods, p => start >= p.Opens && end <= p.Closes)) continue;
-                    if (Overlaps(resource.Taken, start, end + buffer)) continue;
-                    (free ??= []).Add(resource.Id);
-                }
-                if (free is not null)
-                    slots.Add(new Slot(start, local.FixedOffset is { } offset && end <= local.End ? end.ToOffset(offset) : TimeZoneInfo.ConvertTime(end, zone), free));
-            }
+            if (free is not null)
+                slots.Add(new Slot(start, local.FixedOffset is { } offset && end <= local.End ? end.ToOffset(offset) : TimeZoneInfo.ConvertTime(end, zone), free));
         }
         return slots;
     }

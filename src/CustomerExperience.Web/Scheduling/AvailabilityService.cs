@@ -1,38 +1,43 @@
 using CustomerExperience.Web.Data;
 using CustomerExperience.Web.Domain;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace CustomerExperience.Web.Scheduling;
 
 /// <summary>
-/// Loads what the calculator needs. The clinic's set-up (service, location, rooms, hours, closures) changes
-/// rarely and is read on every availability request and booking, so it is kept in memory for a short while
-/// (Booking:SetupCacheSeconds, 30 by default); visits are always read fresh, and the database constraint has
-/// the last word on double booking anyway.
+/// Loads what the calculator needs and keeps what it computed: with a <see cref="SlotCache"/> (every instance has one
+/// unless Booking:CacheSlots is false), the set-up and each day's free slots are reused while the location's
+/// <see cref="AvailabilityVersion"/> stays the same, which costs one indexed read per request. Reads inside a transaction,
+/// for a visit being moved, or ignoring bookings, always compute afresh; the database constraint has the last word on
+/// double booking anyway.
 /// </summary>
-public class AvailabilityService(AppDbContext db, TimeProvider clock, IOptions<BookingRules> rules,
-    IMemoryCache? cache = null, SetupChanges? changes = null)
+public class AvailabilityService(AppDbContext db, TimeProvider clock, IOptions<BookingRules> rules, SlotCache? cache = null)
 {
     /// <summary>What does not change from one request to the next.</summary>
-    public sealed record Setup(Service Service, Location Location, IReadOnlyList<ResourceCalendar> Resources);
+    public sealed record Setup(Service Service, Location Location, TimeZoneInfo Zone, IReadOnlyList<DateRange> Closures,
+        IReadOnlyList<ResourceCalendar> Resources);
+
+    /// <summary>The days offered: each day's free slots, of which those starting before <paramref name="Earliest"/> are too soon.</summary>
+    public sealed record Offer(Setup Setup, IReadOnlyList<DaySlots> Days, DateTimeOffset Earliest)
+    {
+        public IEnumerable<Slot> Slots => Days.SelectMany(d => d.Slots.Skip(d.FirstFrom(Earliest)));
+    }
+
+    private bool Cached => cache is not null && rules.Value.CacheSlots && db.Database.CurrentTransaction is null;
 
     /// <summary>The service and location, when that service is offered there; null otherwise.</summary>
     public async Task<(Service Service, Location Location)?> FindAsync(Guid serviceId, Guid locationId, CancellationToken ct) =>
-        await SetupAsync(serviceId, locationId, ct) is { } setup ? (setup.Service, setup.Location) : null;
+        await SetupAsync(serviceId, locationId, Cached ? (await VersionAsync(locationId, ct)).Setup : null, ct) is { } setup
+            ? (setup.Service, setup.Location) : null;
 
-    public async Task<Setup?> SetupAsync(Guid serviceId, Guid locationId, CancellationToken ct)
+    private async Task<Setup?> SetupAsync(Guid serviceId, Guid locationId, long? version, CancellationToken ct)
     {
-        var seconds = rules.Value.SetupCacheSeconds;
-        if (cache is null || seconds == 0)
-            return await LoadSetupAsync(serviceId, locationId, ct);
-        return await cache.GetOrCreateAsync(("availability-setup", serviceId, locationId), entry =>
-        {
-            entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(seconds);
-            if (changes is not null) entry.AddExpirationToken(changes.Token);
-            return LoadSetupAsync(serviceId, locationId, ct);
-        });
+        if (version is not { } current) return await LoadSetupAsync(serviceId, locationId, ct);
+        if (cache!.TryGetSetup(serviceId, locationId, current, out var setup)) return setup;
+        setup = await LoadSetupAsync(serviceId, locationId, ct);
+        cache.SetSetup(serviceId, locationId, current, setup);
+        return setup;
     }
 
     private async Task<Setup?> LoadSetupAsync(Guid serviceId, Guid locationId, CancellationToken ct)
@@ -46,9 +51,25 @@ public class AvailabilityService(AppDbContext db, TimeProvider clock, IOptions<B
             .AsSplitQuery()
             .ToListAsync(ct);
         if (resources.Count == 0) return null;
-        return new Setup(service, location, resources
+        return new Setup(service, location, location.TimeZone, location.Closures.Select(c => new DateRange(c.From, c.To)).ToList(), resources
             .Select(r => new ResourceCalendar(r.Id, r.WorkingHours, r.Closures.Select(c => new DateRange(c.From, c.To)).ToList()))
             .ToList());
+    }
+
+    /// <summary>The location's version as committed now: the sums of its shards (none yet: nothing changed since the migration).</summary>
+    private async Task<AvailabilityVersion> VersionAsync(Guid locationId, CancellationToken ct)
+    {
+        var rows = await db.Database.SqlQuery<VersionRow>($"""
+            SELECT coalesce(sum(setup), 0)::bigint AS setup, coalesce(sum(bookings), 0)::bigint AS bookings
+            FROM cx.availability_versions WHERE location_id = {locationId}
+            """).ToListAsync(ct);
+        return new AvailabilityVersion(rows[0].Setup, rows[0].Bookings);
+    }
+
+    private sealed class VersionRow
+    {
+        public long Setup { get; init; }
+        public long Bookings { get; init; }
     }
 
     /// <summary>
@@ -89,21 +110,48 @@ public class AvailabilityService(AppDbContext db, TimeProvider clock, IOptions<B
 
     /// <param name="ignoreAppointmentId">The visit being moved, when rescheduling: its own time is not in its way.</param>
     /// <param name="ignoreBookings">Every time the rules allow, taken or not: tells "taken" from "never bookable".</param>
+    /// <param name="staff">The front desk's rules: no minimum notice.</param>
     public async Task<IReadOnlyList<Slot>> GetSlotsAsync(Guid serviceId, Guid locationId, DateOnly from, int days,
+        CancellationToken ct, Guid? ignoreAppointmentId = null, bool ignoreBookings = false, bool staff = false) =>
+        await OfferAsync(serviceId, locationId, from, days, ct, ignoreAppointmentId, ignoreBookings, staff) is { } offer
+            ? offer.Slots.ToList() : [];
+
+    /// <summary>The free slots of <paramref name="days"/> local days from <paramref name="from"/>; null when the service is not
+    /// offered at the location.</summary>
+    public async Task<Offer?> OfferAsync(Guid serviceId, Guid locationId, DateOnly from, int days,
         CancellationToken ct, Guid? ignoreAppointmentId = null, bool ignoreBookings = false, bool staff = false)
     {
-        if (await SetupAsync(serviceId, locationId, ct) is not { } setup) return [];
-        var ids = setup.Resources.Select(r => r.ResourceId).ToList();
+        AvailabilityVersion? version = Cached ? await VersionAsync(locationId, ct) : null;
+        if (await SetupAsync(serviceId, locationId, version?.Setup, ct) is not { } setup)
+            return null;
+        // A day's copy holds every booking: not for a visit being moved (its own time is free to it) nor for "could it ever be booked".
+        if (ignoreAppointmentId is not null || ignoreBookings) version = null;
+        var now = clock.GetUtcNow();
+        var dayRules = staff ? rules.Value.ForStaff() : rules.Value;
+        var (first, last) = AvailabilityCalculator.Window(setup.Zone, from, days, now, dayRules);
 
-        // The window in UTC, widened by a day each side so zone offsets and buffers cannot hide a neighbour.
-        var windowStart = new DateTimeOffset(from.AddDays(-1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var windowEnd = new DateTimeOffset(from.AddDays(days + 1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var busy = ignoreBookings ? [] : await BusyAsync(ids, windowStart, windowEnd, ignoreAppointmentId, ct);
-
-        return AvailabilityCalculator.FreeSlots(
-            setup.Location.TimeZone,
-            setup.Location.Closures.Select(c => new DateRange(c.From, c.To)).ToList(),
-            setup.Resources, busy, setup.Service.Duration, setup.Service.Buffer, from, days, clock.GetUtcNow(), staff ? rules.Value.ForStaff() : rules.Value);
+        var found = new List<DaySlots?>();
+        for (var day = first; day <= last; day = day.AddDays(1))
+            found.Add(version is { } current ? cache!.Day(serviceId, locationId, day, current) : null);
+        var missing = Enumerable.Range(0, found.Count).Where(i => found[i] is null).ToList();
+        if (missing.Count > 0)
+        {
+            // The visits around the days to compute, in UTC widened by a day each side so zone offsets and buffers
+            // cannot hide a neighbour.
+            var busy = ignoreBookings ? [] : await BusyAsync(setup.Resources.Select(r => r.ResourceId).ToList(),
+                new DateTimeOffset(first.AddDays(missing[0] - 1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
+                new DateTimeOffset(first.AddDays(missing[^1] + 2).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), ignoreAppointmentId, ct);
+            var byResource = AvailabilityCalculator.ByResource(busy);
+            foreach (var i in missing)
+            {
+                var day = first.AddDays(i);
+                var slots = new DaySlots(day, AvailabilityCalculator.DaySlots(setup.Zone, setup.Closures, setup.Resources, byResource,
+                    setup.Service.Duration, setup.Service.Buffer, day, dayRules.SlotStepMinutes));
+                if (version is { } current) cache!.SetDay(serviceId, locationId, current, slots);
+                found[i] = slots;
+            }
+        }
+        return new Offer(setup, found!, now + dayRules.MinimumNotice);
     }
 
     /// <summary>

@@ -23,14 +23,13 @@ public sealed class BookingRules
     [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00", ErrorMessage = "Booking:ChangeCutoff must be between 00:00:00 and 30.00:00:00.")]
     public TimeSpan ChangeCutoff { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>How long the clinic's set-up (rooms, hours, closures) is cached for availability; 0 turns the cache off.</summary>
-    [Range(0, 3600, ErrorMessage = "Booking:SetupCacheSeconds must be between 0 and 3600.")]
-    public int SetupCacheSeconds { get; set; } = 30;
+    /// <summary>Whether each instance keeps computed free slots in memory (<see cref="SlotCache"/>); false computes every response afresh.</summary>
+    public bool CacheSlots { get; set; } = true;
 
     /// <summary>The same rules for the front desk: a walk-in can be booked for the next free time today, not two hours on.</summary>
     public BookingRules ForStaff() => new()
     {
         MinimumNotice = TimeSpan.Zero, HorizonDays = HorizonDays, SlotStepMinutes = SlotStepMinutes,
-        ChangeCutoff = ChangeCutoff, SetupCacheSeconds = SetupCacheSeconds,
+        ChangeCutoff = ChangeCutoff, CacheSlots = CacheSlots,
     };
 }

@@ -7,8 +7,7 @@ public static class SchedulingSetup
     public static void AddScheduling(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<BookingRules>().BindConfiguration(BookingRules.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddMemoryCache();
-        builder.Services.AddSingleton<SetupChanges>();
+        builder.Services.AddSingleton<SlotCache>();
         builder.Services.AddScoped<AvailabilityService>();
         builder.Services.AddScoped<Eligibility>();
         builder.Services.AddScoped<BookingService>();

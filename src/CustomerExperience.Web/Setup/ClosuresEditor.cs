@@ -15,7 +15,7 @@ public sealed record ClosureForm(string? LocationId, string? ResourceId, string?
 /// availability calculator by the location's local date. Adding one is checked against the booked visits under the row
 /// lock of what closes (the location or the room), as <see cref="RoomsEditor"/> does for hours.
 /// </summary>
-public class ClosuresEditor(AppDbContext db, RoomsAffectedVisits affected, SetupChanges changes, Audit audit, TimeProvider clock)
+public class ClosuresEditor(AppDbContext db, RoomsAffectedVisits affected, Audit audit, TimeProvider clock)
 {
     public const int MaxReason = 120;
     public const int MaxDays = 366;
@@ -71,7 +71,6 @@ public class ClosuresEditor(AppDbContext db, RoomsAffectedVisits affected, Setup
             (lost.Count > 0 ? $"; {lost.Count} booked {(lost.Count == 1 ? "visit" : "visits")} affected" : ""));
         await db.SaveChangesAsync(ct);
         if (transaction is not null) await transaction.CommitAsync(ct);
-        changes.Changed();
 
         var closed = room is null ? location.Name : $"The room booked for your visit at {location.Name}";
         return new SetupOutcome.Saved(id, lost, $"{closed} is closed that day ({reason}).");
@@ -86,7 +85,6 @@ public class ClosuresEditor(AppDbContext db, RoomsAffectedVisits affected, Setup
             db.LocationClosures.Remove(atLocation);
             audit.Record(AuditActions.ClosureRemoved, $"Reopened {location.Name} {Describe(new DateRange(atLocation.From, atLocation.To))} (was: {atLocation.Reason})");
             await db.SaveChangesAsync(ct);
-            changes.Changed();
             return true;
         }
         if (await db.ResourceClosures.SingleOrDefaultAsync(c => c.Id == id, ct) is { } onRoom)
@@ -95,7 +93,6 @@ public class ClosuresEditor(AppDbContext db, RoomsAffectedVisits affected, Setup
             db.ResourceClosures.Remove(onRoom);
             audit.Record(AuditActions.ClosureRemoved, $"Reopened {room.Name} at {room.Location!.Name} {Describe(new DateRange(onRoom.From, onRoom.To))} (was: {onRoom.Reason})");
             await db.SaveChangesAsync(ct);
-            changes.Changed();
             return true;
         }
         return false;

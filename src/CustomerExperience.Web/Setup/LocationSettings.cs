@@ -33,7 +33,7 @@ public sealed class LocationForm
 }
 
 /// <summary>Creates, changes, deactivates and reactivates locations, each change audited; bad values name their field and save nothing.</summary>
-public class LocationSettings(AppDbContext db, Audit audit, SetupChanges changes, UserManager<StaffUser> users, TimeProvider clock)
+public class LocationSettings(AppDbContext db, Audit audit, UserManager<StaffUser> users, TimeProvider clock)
 {
     public const int MaxNotes = 2000;
 
@@ -148,7 +148,6 @@ public class LocationSettings(AppDbContext db, Audit audit, SetupChanges changes
         try
         {
             await db.SaveChangesAsync(ct);
-            changes.Changed();
             return new PlacesSave.Saved(location.Id, location.Name);
         }
         catch (DbUpdateConcurrencyException)

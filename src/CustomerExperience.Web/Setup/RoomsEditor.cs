@@ -26,7 +26,7 @@ public abstract record SetupOutcome
 /// and <see cref="AvailabilityService.StillOpenAsync"/>), so it either committed before the lock and is in the list, or it
 /// waits and then re-checks against the saved hours and is refused.
 /// </summary>
-public class RoomsEditor(AppDbContext db, RoomsAffectedVisits affected, SetupChanges changes, Audit audit)
+public class RoomsEditor(AppDbContext db, RoomsAffectedVisits affected, Audit audit)
 {
     /// <param name="shownStamp">The <see cref="RoomsForm.Stamp"/> of the room the form showed (null for a new room).</param>
     /// <param name="acknowledged">The visits the admin was shown and decided about; the change is saved only when they are
@@ -73,7 +73,6 @@ public class RoomsEditor(AppDbContext db, RoomsAffectedVisits affected, SetupCha
         await db.SaveChangesAsync(ct);
         if (transaction is not null) await transaction.CommitAsync(ct);
 
-        changes.Changed();
         var reason = values.Active
             ? "Our opening hours have changed and no longer include that time."
             : "The room booked for your visit is no longer available.";

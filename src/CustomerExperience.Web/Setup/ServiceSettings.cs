@@ -41,7 +41,7 @@ public sealed class ServiceForm
 }
 
 /// <summary>Creates, changes, deactivates and reactivates services, each change audited; bad values name their field and save nothing.</summary>
-public class ServiceSettings(AppDbContext db, Audit audit, SetupChanges changes, TimeProvider clock)
+public class ServiceSettings(AppDbContext db, Audit audit, TimeProvider clock)
 {
     /// <summary>What calendars and subjects say by default ("Clinic appointment at {clinic}"): nothing about why someone comes.</summary>
     public const string NeutralCalendarTitle = "Clinic appointment";
@@ -140,7 +140,6 @@ public class ServiceSettings(AppDbContext db, Audit audit, SetupChanges changes,
         try
         {
             await db.SaveChangesAsync(ct);
-            changes.Changed();
             return new PlacesSave.Saved(service.Id, service.Name);
         }
         catch (DbUpdateConcurrencyException)
