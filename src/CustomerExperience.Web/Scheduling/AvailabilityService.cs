@@ -2,6 +2,7 @@ using CustomerExperience.Web.Data;
 using CustomerExperience.Web.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace CustomerExperience.Web.Scheduling;
 
@@ -80,19 +81,63 @@ public class AvailabilityService(AppDbContext db, TimeProvider clock, IOptions<B
     /// </summary>
     public async Task<bool> StillOpenAsync(Guid resourceId, Guid serviceId, Guid locationId, DateTimeOffset start, DateTimeOffset end, CancellationToken ct)
     {
-        var locked = await db.Database.SqlQuery<Guid>($"""
-            SELECT r.id AS "Value" FROM cx.resources r JOIN cx.locations l ON l.id = r.location_id
-            WHERE r.id = {resourceId} AND l.id = {locationId}
-            FOR KEY SHARE OF r, l
-            """).ToListAsync(ct);
-        if (locked.Count == 0) return false;
-        var resource = await db.Resources.AsNoTracking().Where(r => r.Id == resourceId)
-            .Select(r => new { r.IsActive, Performs = r.Services.Any(s => s.Id == serviceId), r.Location!.TimeZoneId })
-            .SingleAsync(ct);
-        if (!resource.IsActive || !resource.Performs) return false;
-        var calendar = (await CalendarsAsync([resourceId], ct))[resourceId];
-        var closures = await LocationClosuresAsync(locationId, ct);
-        return AvailabilityCalculator.Fits(TimeZoneInfo.FindSystemTimeZoneById(resource.TimeZoneId), closures, calendar, start, end);
+        // One round trip: the lock first, then (each statement with its own snapshot, so after the lock) what it guards.
+        await using var _ = await OpenAsync(ct);
+        await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection())
+        {
+            BatchCommands =
+            {
+                new("""
+                    SELECT r.is_active AND EXISTS (SELECT 1 FROM cx.resource_services s WHERE s.resource_id = r.id AND s.services_id = $3),
+                           l.time_zone_id
+                    FROM cx.resources r JOIN cx.locations l ON l.id = r.location_id
+                    WHERE r.id = $1 AND l.id = $2
+                    FOR KEY SHARE OF r, l
+                    """) { Parameters = { new() { Value = resourceId }, new() { Value = locationId }, new() { Value = serviceId } } },
+                new("SELECT day, opens, closes FROM cx.working_hours WHERE resource_id = $1") { Parameters = { new() { Value = resourceId } } },
+                new("""SELECT "from", "to" FROM cx.resource_closures WHERE resource_id = $1""") { Parameters = { new() { Value = resourceId } } },
+                new("""SELECT "from", "to" FROM cx.location_closures WHERE location_id = $1""") { Parameters = { new() { Value = locationId } } },
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return false;
+        var (performs, zone) = (reader.GetBoolean(0), reader.GetString(1));
+        await reader.NextResultAsync(ct);
+        var hours = new List<WorkingHours>();
+        while (await reader.ReadAsync(ct))
+            hours.Add(new WorkingHours
+            {
+                ResourceId = resourceId, Day = Enum.Parse<DayOfWeek>(reader.GetString(0)),
+                Opens = reader.GetFieldValue<TimeOnly>(1), Closes = reader.GetFieldValue<TimeOnly>(2),
+            });
+        await reader.NextResultAsync(ct);
+        var own = new List<DateRange>();
+        while (await reader.ReadAsync(ct)) own.Add(new DateRange(reader.GetFieldValue<DateOnly>(0), reader.GetFieldValue<DateOnly>(1)));
+        await reader.NextResultAsync(ct);
+        var closures = new List<DateRange>();
+        while (await reader.ReadAsync(ct)) closures.Add(new DateRange(reader.GetFieldValue<DateOnly>(0), reader.GetFieldValue<DateOnly>(1)));
+        return performs && AvailabilityCalculator.Fits(TimeZoneInfo.FindSystemTimeZoneById(zone), closures,
+            new ResourceCalendar(resourceId, hours, own), start, end);
+    }
+
+    /// <summary>Opens the context's connection for raw Npgsql commands (inside its transaction, if any) until disposed,
+    /// unless it was open already.</summary>
+    private async Task<IAsyncDisposable> OpenAsync(CancellationToken ct)
+    {
+        if (db.Database.GetDbConnection().State == System.Data.ConnectionState.Open) return NothingToClose.Instance;
+        await db.Database.OpenConnectionAsync(ct);
+        return new ClosesConnection(db);
+    }
+
+    private sealed class NothingToClose : IAsyncDisposable
+    {
+        public static readonly NothingToClose Instance = new();
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    private sealed class ClosesConnection(AppDbContext db) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await db.Database.CloseConnectionAsync();
     }
 
     /// <summary>The calendars of these resources as committed now (hours and their own closures).</summary>
@@ -136,11 +181,13 @@ public class AvailabilityService(AppDbContext db, TimeProvider clock, IOptions<B
         var missing = Enumerable.Range(0, found.Count).Where(i => found[i] is null).ToList();
         if (missing.Count > 0)
         {
-            // The visits around the days to compute, in UTC widened by a day each side so zone offsets and buffers
-            // cannot hide a neighbour.
-            var busy = ignoreBookings ? [] : await BusyAsync(setup.Resources.Select(r => r.ResourceId).ToList(),
-                new DateTimeOffset(first.AddDays(missing[0] - 1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
-                new DateTimeOffset(first.AddDays(missing[^1] + 2).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), ignoreAppointmentId, ct);
+            // The visits that can meet a slot of the days to compute: from the first day's local midnight until a visit
+            // starting just before the last day ends would be over, buffer included.
+            var busy = ignoreBookings ? [] : await BusyAsync(setup.Resources.Select(r => r.ResourceId).ToArray(),
+                AvailabilityCalculator.ToInstant(setup.Zone, first.AddDays(missing[0]), TimeOnly.MinValue, earliest: true),
+                AvailabilityCalculator.ToInstant(setup.Zone, first.AddDays(missing[^1] + 1), TimeOnly.MinValue, earliest: true)
+                    + setup.Service.Duration + setup.Service.Buffer,
+                ignoreAppointmentId, ct);
             var byResource = AvailabilityCalculator.ByResource(busy);
             foreach (var i in missing)
             {
@@ -157,25 +204,30 @@ public class AvailabilityService(AppDbContext db, TimeProvider clock, IOptions<B
     /// <summary>
     /// Visits that overlap the window. Written as a range overlap so Postgres answers it from the GiST index
     /// behind the no-double-booking constraint (same expression, same predicate), whatever the history or the
-    /// number of future bookings.
+    /// number of future bookings. Read with Npgsql directly: a busy day is thousands of rows, and EF's buffering
+    /// and materialisation of them cost more than the query.
     /// </summary>
-    private async Task<List<BusyInterval>> BusyAsync(List<Guid> resourceIds, DateTimeOffset from, DateTimeOffset to, Guid? ignore, CancellationToken ct)
+    private async Task<List<BusyInterval>> BusyAsync(Guid[] resourceIds, DateTimeOffset from, DateTimeOffset to, Guid? ignore, CancellationToken ct)
     {
-        var rows = await db.Database.SqlQuery<BusyRow>($"""
-            SELECT resource_id, start, blocked_until
-            FROM cx.appointments
-            WHERE resource_id = ANY({resourceIds.ToArray()})
-              AND status <> 'Cancelled'
-              AND tstzrange(start, blocked_until, '[)') && tstzrange({from.ToUniversalTime()}, {to.ToUniversalTime()}, '[)')
-              AND id <> {ignore ?? Guid.Empty}
-            """).ToListAsync(ct);
-        return rows.ConvertAll(r => new BusyInterval(r.ResourceId, r.Start, r.BlockedUntil));
-    }
-
-    private sealed class BusyRow
-    {
-        public Guid ResourceId { get; init; }
-        public DateTimeOffset Start { get; init; }
-        public DateTimeOffset BlockedUntil { get; init; }
+        await using var _ = await OpenAsync(ct);
+        {
+            await using var command = new NpgsqlCommand("""
+                SELECT resource_id, start, blocked_until
+                FROM cx.appointments
+                WHERE resource_id = ANY($1)
+                  AND status <> 'Cancelled'
+                  AND tstzrange(start, blocked_until, '[)') && tstzrange($2, $3, '[)')
+                  AND id <> $4
+                """, (NpgsqlConnection)db.Database.GetDbConnection());
+            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = resourceIds });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = from.ToUniversalTime() });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = to.ToUniversalTime() });
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = ignore ?? Guid.Empty });
+            var busy = new List<BusyInterval>();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                busy.Add(new BusyInterval(reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<DateTimeOffset>(2)));
+            return busy;
+        }
     }
 }

@@ -78,6 +78,7 @@ public class BookingService(
             return new BookingOutcome.NotCovered(coveredFrom);
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        using var _ = new WithoutSavepoints(db);
         var customer = request.CustomerId is { } id
             ? await db.Customers.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct)
             : await MatchOrCreateCustomerAsync(request.Customer, now, ct);
@@ -371,6 +372,23 @@ public class BookingService(
         db.Customers.Add(customer);
         await db.SaveChangesAsync(ct);
         return customer;
+    }
+
+    /// <summary>
+    /// EF wraps every SaveChanges inside a transaction in a savepoint (two more round trips) so that a failed save can
+    /// be caught and the transaction go on. The booking never goes on after a failed save, so it does without.
+    /// </summary>
+    private sealed class WithoutSavepoints : IDisposable
+    {
+        private readonly AppDbContext db;
+
+        public WithoutSavepoints(AppDbContext db)
+        {
+            this.db = db;
+            db.Database.AutoSavepointsEnabled = false;
+        }
+
+        public void Dispose() => db.Database.AutoSavepointsEnabled = true;
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
