@@ -138,10 +138,11 @@ public static class WebSecurity
         });
     }
 
-    /// <summary>Server-Timing on API responses: how long the app itself took, visible in browser tools and used by bench/.</summary>
+    /// <summary>Server-Timing on API responses and the public booking pages: how long the app itself took (a page's
+    /// rendering included: Razor buffers it), visible in browser tools and used by bench/.</summary>
     public static void UseServerTiming(this WebApplication app) => app.Use(async (context, next) =>
     {
-        if (!context.Request.Path.StartsWithSegments("/api"))
+        if (!context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/book"))
         {
             await next();
             return;
