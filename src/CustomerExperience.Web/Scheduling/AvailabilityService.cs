@@ -163,12 +163,22 @@ public class AvailabilityService(AppDbContext db, TimeProvider clock, IOptions<B
 
     /// <summary>The free slots of <paramref name="days"/> local days from <paramref name="from"/>; null when the service is not
     /// offered at the location.</summary>
-    public async Task<Offer?> OfferAsync(Guid serviceId, Guid locationId, DateOnly from, int days,
+    public Task<Offer?> OfferAsync(Guid serviceId, Guid locationId, DateOnly from, int days,
+        CancellationToken ct, Guid? ignoreAppointmentId = null, bool ignoreBookings = false, bool staff = false) =>
+        OfferAsync(serviceId, locationId, _ => from, days, ct, ignoreAppointmentId, ignoreBookings, staff);
+
+    /// <summary>The free slots of the local day (in the location's zone) that <paramref name="instant"/> falls on; null when
+    /// the service is not offered at the location.</summary>
+    public Task<Offer?> OfferOnAsync(Guid serviceId, Guid locationId, DateTimeOffset instant, CancellationToken ct, bool staff = false) =>
+        OfferAsync(serviceId, locationId, setup => Location.DateIn(setup.Zone, instant), 1, ct, staff: staff);
+
+    private async Task<Offer?> OfferAsync(Guid serviceId, Guid locationId, Func<Setup, DateOnly> fromDay, int days,
         CancellationToken ct, Guid? ignoreAppointmentId = null, bool ignoreBookings = false, bool staff = false)
     {
         AvailabilityVersion? version = Cached ? await VersionAsync(locationId, ct) : null;
         if (await SetupAsync(serviceId, locationId, version?.Setup, ct) is not { } setup)
             return null;
+        var from = fromDay(setup);
         // A day's copy holds every booking: not for a visit being moved (its own time is free to it) nor for "could it ever be booked".
         if (ignoreAppointmentId is not null || ignoreBookings) version = null;
         var now = clock.GetUtcNow();

@@ -60,29 +60,34 @@ public class BookingService(
     public async Task<BookingOutcome> BookAsync(BookingRequest request, CancellationToken ct, Action<Appointment>? audit = null)
     {
         var now = clock.GetUtcNow();
-        if (await availability.FindAsync(request.ServiceId, request.LocationId, ct) is not var (service, location))
+        var staff = request.Source == BookingSource.FrontDesk;
+        // The set-up and the free slots of the visit's local day in one go (one version read).
+        if (await availability.OfferOnAsync(request.ServiceId, request.LocationId, request.Start, ct, staff) is not { } offer)
             return new BookingOutcome.NotFound("service at that location");
+        var (service, location) = (offer.Setup.Service, offer.Setup.Location);
 
         var today = location.LocalDate(now);
         var errors = request.Customer.Validate(today, online: request.Source == BookingSource.Online);
         if (errors.Count > 0) return new BookingOutcome.Invalid(errors);
 
-        var (slot, problem) = await FindSlotAsync(service, location, request.Start, null, staff: request.Source == BookingSource.FrontDesk, ct);
+        var (slot, problem) = await FindSlotAsync(service, location, request.Start, null, staff, ct, offer);
         if (problem is not null) return problem;
-
-        if (!request.AcceptNotCovered
-            && await (request.CustomerId is { } customerId
-                ? eligibility.CoveredFromAsync(customerId, service, ct)
-                : eligibility.CoveredFromAsync(request.Customer, service, ct)) is { } coveredFrom
-            && LocalDate(request.Start, location) < coveredFrom)
-            return new BookingOutcome.NotCovered(coveredFrom);
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         using var _ = new WithoutSavepoints(db);
-        var customer = request.CustomerId is { } id
-            ? await db.Customers.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct)
+        var (customer, known) = request.CustomerId is { } id
+            ? (await db.Customers.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct), true)
             : await MatchOrCreateCustomerAsync(request.Customer, now, ct);
         if (customer is null) return new BookingOutcome.NotFound("customer");
+        // Only a customer on file can have had a visit; the public form's details identify one only as CustomerIdentity
+        // matches them, so this reveals nothing about anybody else who shares the email.
+        if (known && !request.AcceptNotCovered
+            && await eligibility.CoveredFromAsync(customer.Id, service, ct) is { } coveredFrom
+            && LocalDate(request.Start, location) < coveredFrom)
+        {
+            await transaction.RollbackAsync(ct);
+            return new BookingOutcome.NotCovered(coveredFrom);
+        }
         var visit = new Appointment
         {
             Id = Guid.CreateVersion7(),
@@ -272,8 +277,10 @@ public class BookingService(
     public bool InsideCutoff(Appointment visit) => visit.Start - clock.GetUtcNow() < rules.Value.ChangeCutoff;
 
     /// <param name="staff">The front desk books without the minimum notice (walk-ins); everything else holds.</param>
+    /// <param name="offer">The day's offer when the caller has it already (read with the same rules).</param>
     private async Task<(Slot? Slot, BookingOutcome? Problem)> FindSlotAsync(
-        Service service, Location location, DateTimeOffset start, Guid? ignore, bool staff, CancellationToken ct)
+        Service service, Location location, DateTimeOffset start, Guid? ignore, bool staff, CancellationToken ct,
+        AvailabilityService.Offer? offer = null)
     {
         var now = clock.GetUtcNow();
         if (start <= now)
@@ -282,7 +289,7 @@ public class BookingService(
             return (null, BookingOutcome.Error("start", $"Online bookings need at least {rules.Value.MinimumNotice.TotalHours:0} hours' notice. Please call the clinic for sooner visits."));
 
         var day = LocalDate(start, location);
-        var free = await availability.GetSlotsAsync(service.Id, location.Id, day, 1, ct, ignore, staff: staff);
+        var free = offer?.Slots ?? await availability.GetSlotsAsync(service.Id, location.Id, day, 1, ct, ignore, staff: staff);
         if (free.FirstOrDefault(s => s.Start == start) is { } slot)
             return (slot, null);
 
@@ -350,19 +357,21 @@ public class BookingService(
     /// record may have been checked by staff. A transaction lock on the email keeps two simultaneous first bookings of one
     /// person from creating two customers.
     /// </summary>
-    private async Task<Customer> MatchOrCreateCustomerAsync(CustomerDetails details, DateTimeOffset now, CancellationToken ct)
+    /// <returns>The customer, and whether they were on file already.</returns>
+    private async Task<(Customer, bool Known)> MatchOrCreateCustomerAsync(CustomerDetails details, DateTimeOffset now, CancellationToken ct)
     {
         var normalized = Customer.Normalize(details.Email!);
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({normalized}, 0))", ct);
         if (await CustomerIdentity.FindAsync(db, details, ct) is { } existing)
         {
             var (preferredName, phone) = (Blank(details.PreferredName), Blank(details.Phone));
-            await db.Customers.Where(c => c.Id == existing.Id).ExecuteUpdateAsync(c => c
-                .SetProperty(x => x.PreferredName, x => x.PreferredName ?? preferredName)
-                .SetProperty(x => x.Phone, x => x.Phone ?? phone), ct);
+            if ((existing.PreferredName is null && preferredName is not null) || (existing.Phone is null && phone is not null))
+                await db.Customers.Where(c => c.Id == existing.Id).ExecuteUpdateAsync(c => c
+                    .SetProperty(x => x.PreferredName, x => x.PreferredName ?? preferredName)
+                    .SetProperty(x => x.Phone, x => x.Phone ?? phone), ct);
             existing.PreferredName ??= preferredName;
             existing.Phone ??= phone;
-            return existing;
+            return (existing, true);
         }
         var customer = new Customer
         {
@@ -371,7 +380,7 @@ public class BookingService(
         };
         db.Customers.Add(customer);
         await db.SaveChangesAsync(ct);
-        return customer;
+        return (customer, false);
     }
 
     /// <summary>

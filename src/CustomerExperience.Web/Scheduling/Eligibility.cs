@@ -7,19 +7,12 @@ namespace CustomerExperience.Web.Scheduling;
 /// <summary>
 /// When insurance covers a service again: the last completed visit's local date (an imported one too, see
 /// <see cref="CompletedVisit"/>) plus the service's coverage
-/// interval. A public form reveals it only for the customer its details identify (email, date of birth and name), so
+/// interval. A public form reveals it only for the customer its details identify (the booking first matches them by
+/// email, date of birth and name, see <see cref="CustomerIdentity"/>, and asks only for that customer), so
 /// typing somebody's email address does not tell you when they last had a screening.
 /// </summary>
 public class Eligibility(AppDbContext db, TimeProvider clock)
 {
-    /// <summary>For details typed into a public form: only the customer they identify (<see cref="CustomerIdentity"/>),
-    /// never another one who shares the email.</summary>
-    public async Task<DateOnly?> CoveredFromAsync(CustomerDetails details, Service service, CancellationToken ct)
-    {
-        if (service.CoverageIntervalDays is null) return null;
-        return await CustomerIdentity.FindAsync(db, details, ct) is { } customer ? await CoveredFromAsync(customer.Id, service, ct) : null;
-    }
-
     /// <summary>Null when the customer is covered today (or the service has no coverage limit).</summary>
     public async Task<DateOnly?> CoveredFromAsync(Guid customerId, Service service, CancellationToken ct)
     {
