@@ -220,24 +220,22 @@ public class AvailabilityService(AppDbContext db, TimeProvider clock, IOptions<B
     private async Task<List<BusyInterval>> BusyAsync(Guid[] resourceIds, DateTimeOffset from, DateTimeOffset to, Guid? ignore, CancellationToken ct)
     {
         await using var _ = await OpenAsync(ct);
-        {
-            await using var command = new NpgsqlCommand("""
-                SELECT resource_id, start, blocked_until
-                FROM cx.appointments
-                WHERE resource_id = ANY($1)
-                  AND status <> 'Cancelled'
-                  AND tstzrange(start, blocked_until, '[)') && tstzrange($2, $3, '[)')
-                  AND id <> $4
-                """, (NpgsqlConnection)db.Database.GetDbConnection());
-            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = resourceIds });
-            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = from.ToUniversalTime() });
-            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = to.ToUniversalTime() });
-            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = ignore ?? Guid.Empty });
-            var busy = new List<BusyInterval>();
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-                busy.Add(new BusyInterval(reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<DateTimeOffset>(2)));
-            return busy;
-        }
+        await using var command = new NpgsqlCommand("""
+            SELECT resource_id, start, blocked_until
+            FROM cx.appointments
+            WHERE resource_id = ANY($1)
+              AND status <> 'Cancelled'
+              AND tstzrange(start, blocked_until, '[)') && tstzrange($2, $3, '[)')
+              AND id <> $4
+            """, (NpgsqlConnection)db.Database.GetDbConnection());
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = resourceIds });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = from.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = to.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = ignore ?? Guid.Empty });
+        var busy = new List<BusyInterval>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            busy.Add(new BusyInterval(reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<DateTimeOffset>(2)));
+        return busy;
     }
 }
